@@ -1,0 +1,52 @@
+# hpclab: two commands, `make run` and `make test`. Each installs the Debian
+# packages it needs when they are missing (with sudo when not root).
+
+SWIFT      ?= swift
+HOST       ?= 127.0.0.1
+PORT       ?= 8080
+BUILD_PKGS := libsqlite3-dev libopenblas-dev liblapacke-dev ocl-icd-opencl-dev opencl-headers pocl-opencl-icd
+TEST_PKGS  := $(BUILD_PKGS) sqlite3 clinfo
+BENCH_PKGS := $(TEST_PKGS) wrk nginx-light libclblast-dev
+SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+# Installs the named packages that dpkg does not already list as installed.
+define apt_install
+	@missing=""; for p in $(1); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; fi
+endef
+
+.PHONY: run test build release deps test-deps bench-deps bench fuzz clean
+
+deps:
+	$(call apt_install,$(BUILD_PKGS))
+
+test-deps:
+	$(call apt_install,$(TEST_PKGS))
+
+bench-deps:
+	$(call apt_install,$(BENCH_PKGS))
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release --product hpclab
+
+run: release
+	.build/release/hpclab serve --host $(HOST) --port $(PORT)
+
+test: test-deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+bench: bench-deps release
+	./scripts/bench.sh
+
+# Bounded libFuzzer run over the request parser (not part of `make test`).
+FUZZ_SECONDS ?= 120
+fuzz: deps
+	./scripts/fuzz.sh $(FUZZ_SECONDS)
+
+clean:
+	rm -rf .build .build-fuzz

@@ -1,0 +1,82 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// hpclab: one binary that serves an HPC knowledge corpus (SQLite FTS5) and runs
+// BLAS/OpenCL compute jobs, over an HTTP/1.1 server of our own on POSIX sockets
+// and Dispatch. Imports run one way: the Server targets use Store, Compute and
+// Content; none of those knows HTTP.
+let package = Package(
+  name: "hpclab",
+  platforms: [.macOS(.v15)],
+  products: [
+    .executable(name: "hpclab", targets: ["hpclab"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+    .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
+    .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
+  ],
+  targets: [
+    // MARK: System libraries (apt providers named; pkg-config finds the flags)
+    .systemLibrary(
+      name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
+      providers: [.apt(["libsqlite3-dev"])]),
+    .systemLibrary(
+      name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
+      providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
+    .systemLibrary(
+      name: "COpenCL", path: "Sources/COpenCL", pkgConfig: "OpenCL",
+      providers: [.apt(["ocl-icd-opencl-dev", "opencl-headers", "pocl-opencl-icd"])]),
+
+    // MARK: Knowledge, storage and compute (no HTTP here)
+    .target(
+      name: "Content",
+      dependencies: [.product(name: "Yams", package: "Yams"), .product(name: "Ink", package: "Ink")],
+      path: "Sources/Content",
+      exclude: ["Corpus"]),
+    .target(
+      name: "Store",
+      dependencies: ["Content", "CSQLite", .product(name: "GRDB", package: "GRDB.swift")],
+      path: "Sources/Store"),
+    .target(
+      name: "Compute",
+      dependencies: ["COpenBLAS", "COpenCL"],
+      path: "Sources/Compute"),
+
+    // MARK: The server: sockets and HTTP/1.1, the application's routes, main
+    .target(name: "CSockets", path: "Sources/Server/CSockets"),
+    .target(
+      name: "HTTP",
+      dependencies: ["CSockets", .product(name: "Logging", package: "swift-log")],
+      path: "Sources/Server/HTTP"),
+    .target(
+      name: "Application",
+      dependencies: [
+        "HTTP", "Store", "Compute", "Content",
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      path: "Sources/Server/Application"),
+    .executableTarget(
+      name: "hpclab",
+      dependencies: [
+        "Application", "HTTP",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      path: "Sources/Server/Main"),
+    // libFuzzer entry for the request parser: `make fuzz` builds it with -sanitize=fuzzer.
+    .executableTarget(name: "HTTPParserFuzz", dependencies: ["HTTP"], path: "Sources/Server/Fuzz"),
+
+    // MARK: Tests mirror the sources
+    .target(name: "TestSupport", dependencies: ["HTTP"], path: "Tests/Support"),
+    .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"], path: "Tests/ServerTests/HTTP"),
+    .testTarget(
+      name: "ApplicationTests", dependencies: ["Application", "HTTP", "TestSupport"],
+      path: "Tests/ServerTests/Application"),
+    .testTarget(name: "ContentTests", dependencies: ["Content"], path: "Tests/ContentTests"),
+    .testTarget(name: "StoreTests", dependencies: ["Store", "Content"], path: "Tests/StoreTests"),
+    .testTarget(name: "ComputeTests", dependencies: ["Compute"], path: "Tests/ComputeTests"),
+  ]
+)

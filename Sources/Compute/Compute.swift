@@ -1,0 +1,1 @@
+// Compute: filled in by later work.

@@ -1,0 +1,1 @@
+// Content: filled in by later work.

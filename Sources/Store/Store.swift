@@ -1,0 +1,1 @@
+// Store: filled in by later work.
