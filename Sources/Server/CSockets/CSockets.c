@@ -1,0 +1,63 @@
+#define _GNU_SOURCE
+#include "CSockets.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <arpa/inet.h>
+#include <string.h>
+#include <unistd.h>
+
+int cs_accept_nonblocking(int listen_fd) {
+  return accept4(listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+}
+
+int cs_set_nonblocking(int fd) {
+  int flags = fcntl(fd, F_GETFL, 0);
+  if (flags < 0) return -1;
+  if (fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0) return -1;
+  return fcntl(fd, F_SETFD, FD_CLOEXEC);
+}
+
+int cs_set_int_option(int fd, int level, int option, int value) {
+  return setsockopt(fd, level, option, &value, sizeof(value));
+}
+
+int cs_set_nodelay(int fd) { return cs_set_int_option(fd, IPPROTO_TCP, TCP_NODELAY, 1); }
+
+int cs_listen(const char *host, int port, int backlog, int *bound_port) {
+  struct sockaddr_storage storage;
+  socklen_t length;
+  int family;
+  memset(&storage, 0, sizeof(storage));
+  struct sockaddr_in *v4 = (struct sockaddr_in *)&storage;
+  struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&storage;
+  if (inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
+    family = AF_INET; v4->sin_family = AF_INET; v4->sin_port = htons((unsigned short)port);
+    length = sizeof(*v4);
+  } else if (inet_pton(AF_INET6, host, &v6->sin6_addr) == 1) {
+    family = AF_INET6; v6->sin6_family = AF_INET6; v6->sin6_port = htons((unsigned short)port);
+    length = sizeof(*v6);
+  } else {
+    errno = EINVAL;
+    return -1;
+  }
+  int fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -1;
+  if (cs_set_int_option(fd, SOL_SOCKET, SO_REUSEADDR, 1) < 0 ||
+      bind(fd, (struct sockaddr *)&storage, length) < 0 || listen(fd, backlog) < 0) {
+    int saved = errno; close(fd); errno = saved;
+    return -1;
+  }
+  if (bound_port) {
+    struct sockaddr_storage bound;
+    socklen_t bound_length = sizeof(bound);
+    if (getsockname(fd, (struct sockaddr *)&bound, &bound_length) == 0) {
+      *bound_port = bound.ss_family == AF_INET ? ntohs(((struct sockaddr_in *)&bound)->sin_port)
+                                               : ntohs(((struct sockaddr_in6 *)&bound)->sin6_port);
+    }
+  }
+  return fd;
+}
+
+int cs_errno(void) { return errno; }

@@ -1,0 +1,21 @@
+#ifndef HPCLAB_CSOCKETS_H
+#define HPCLAB_CSOCKETS_H
+// Small wrappers for what Glibc's Swift overlay does not expose (accept4) or
+// exposes awkwardly (variadic fcntl, socket option sizes).
+#include <sys/types.h>
+#include <sys/socket.h>
+
+/// accept4 with SOCK_NONBLOCK | SOCK_CLOEXEC; returns the fd or -1 with errno set.
+int cs_accept_nonblocking(int listen_fd);
+/// Makes fd non-blocking and close-on-exec; returns 0 or -1 with errno set.
+int cs_set_nonblocking(int fd);
+/// Sets an int-valued socket option; returns 0 or -1 with errno set.
+int cs_set_int_option(int fd, int level, int option, int value);
+/// TCP_NODELAY on.
+int cs_set_nodelay(int fd);
+/// Binds and listens on host:port (numeric IPv4 or IPv6 address), non-blocking,
+/// SO_REUSEADDR; returns the fd or -1 with errno set. Writes the bound port.
+int cs_listen(const char *host, int port, int backlog, int *bound_port);
+/// Returns the current errno (Swift reads it through this to avoid surprises).
+int cs_errno(void);
+#endif

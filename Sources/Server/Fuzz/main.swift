@@ -1,0 +1,1 @@
+// Fuzz entry: see scripts/fuzz.sh

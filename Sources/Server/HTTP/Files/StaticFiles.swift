@@ -1,0 +1,149 @@
+import Synchronization
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Serves files under one directory, and nothing outside it.
+///
+/// The decoded path may not contain `..` or `.` segments, an encoded slash,
+/// a backslash or NUL (400), nor name a dot-file (404); the resolved real
+/// path must stay inside the real root, so a symlink pointing out is not
+/// followed (404). `/` and directories serve their `index.html`. Responses
+/// carry `ETag` (size and modification time) and `Cache-Control`, and a
+/// matching `If-None-Match` gets 304. Small files are kept in memory and
+/// re-checked with `stat` at most once a second.
+public final class StaticFiles: Sendable {
+  public let root: String
+  private let realRoot: String?
+  /// `Cache-Control` for every file. Default `no-cache` (revalidate with the ETag each time).
+  public let cacheControl: String
+  /// Files up to this size are cached in memory. Default 1 MiB.
+  public let maxCachedFileSize: Int
+  /// Files larger than this are refused (404 with a reason). Default 64 MiB.
+  public let maxFileSize: Int
+  private let cache = Mutex<[String: CachedFile]>([:])
+
+  struct CachedFile: Sendable {
+    var bytes: [UInt8]
+    var etag: String
+    var contentType: String
+    var size: Int
+    var modified: timespec
+    var checkedAt: Double
+  }
+
+  public init(root: String, cacheControl: String = "no-cache", maxCachedFileSize: Int = 1 << 20, maxFileSize: Int = 64 << 20) {
+    self.root = root
+    self.realRoot = Self.realPath(root)
+    self.cacheControl = cacheControl
+    self.maxCachedFileSize = maxCachedFileSize
+    self.maxFileSize = maxFileSize
+  }
+
+  /// The response for the request's path, or nil when no file is there.
+  public func respond(to request: HTTPRequest) throws -> HTTPResponse? {
+    let relative = try Self.safeRelativePath(request.path)
+    guard let file = try load(relative) else { return nil }
+    var headers: HTTPHeaders = [
+      "ETag": file.etag, "Cache-Control": cacheControl, "X-Content-Type-Options": "nosniff",
+    ]
+    if let match = request.headers["If-None-Match"], Self.matches(match, etag: file.etag) {
+      return HTTPResponse(status: .notModified, headers: headers)
+    }
+    headers.add("Content-Type", file.contentType)
+    return HTTPResponse(status: .ok, headers: headers, bytes: file.bytes)
+  }
+
+  /// The path below the root, or a 400 for attempts to leave it.
+  static func safeRelativePath(_ rawPath: Substring) throws -> String {
+    let lowered = rawPath.lowercased()
+    if lowered.contains("%2f") || lowered.contains("%5c") || lowered.contains("%00") {
+      throw Problem.badRequest("The path may not contain encoded slashes, backslashes or NUL.")
+    }
+    guard let decoded = PercentEncoding.decode(rawPath) else {
+      throw Problem.badRequest("The path has a malformed percent-encoding.")
+    }
+    if decoded.contains("\0") || decoded.contains("\\") {
+      throw Problem.badRequest("The path may not contain backslashes or NUL.")
+    }
+    var segments: [Substring] = []
+    for segment in decoded.split(separator: "/", omittingEmptySubsequences: true) {
+      if segment == ".." || segment == "." { throw Problem.badRequest("The path may not contain dot segments.") }
+      segments.append(segment)
+    }
+    var relative = segments.joined(separator: "/")
+    if decoded.hasSuffix("/") || relative.isEmpty { relative += relative.isEmpty ? "index.html" : "/index.html" }
+    return relative
+  }
+
+  private func load(_ relative: String) throws -> CachedFile? {
+    if relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { return nil }
+    let now = System.monotonicSeconds()
+    if let cached = cache.withLock({ $0[relative] }), now - cached.checkedAt < 1 {
+      return cached
+    }
+    guard let realRoot else { return nil }
+    var path = root + "/" + relative
+    guard var real = Self.realPath(path), real.hasPrefix(realRoot + "/") else { return nil }
+    var info = stat()
+    guard stat(real, &info) == 0 else { return nil }
+    if (info.st_mode & S_IFMT) == S_IFDIR {
+      path += "/index.html"
+      guard let index = Self.realPath(path), index.hasPrefix(realRoot + "/"), stat(index, &info) == 0 else { return nil }
+      real = index
+    }
+    guard (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+    let size = Int(info.st_size)
+    if let cached = cache.withLock({ $0[relative] }), cached.size == size,
+      cached.modified.tv_sec == info.st_mtim.tv_sec, cached.modified.tv_nsec == info.st_mtim.tv_nsec
+    {
+      var refreshed = cached
+      refreshed.checkedAt = now
+      cache.withLock { $0[relative] = refreshed }
+      return refreshed
+    }
+    guard size <= maxFileSize else {
+      throw Problem(status: .notFound, detail: "The file is larger than the server's limit for static files.")
+    }
+    guard let bytes = Self.readFile(real, size: size) else { return nil }
+    let etag = "\"\(String(size, radix: 16))-\(String(info.st_mtim.tv_sec, radix: 16))\(String(info.st_mtim.tv_nsec, radix: 16))\""
+    let file = CachedFile(
+      bytes: bytes, etag: etag, contentType: MediaType.forPath(real), size: size, modified: info.st_mtim, checkedAt: now)
+    if size <= maxCachedFileSize { cache.withLock { $0[relative] = file } }
+    return file
+  }
+
+  /// RFC 9110 §13.1.2: `*` or any listed entity-tag, compared weakly.
+  static func matches(_ header: String, etag: String) -> Bool {
+    let bare = etag.hasPrefix("W/") ? String(etag.dropFirst(2)) : etag
+    for item in header.split(separator: ",") {
+      var tag = item.trimmingASCIIWhitespace()
+      if tag == "*" { return true }
+      if tag.hasPrefix("W/") { tag = tag.dropFirst(2) }
+      if tag == bare { return true }
+    }
+    return false
+  }
+
+  private static func realPath(_ path: String) -> String? {
+    guard let resolved = realpath(path, nil) else { return nil }
+    defer { free(resolved) }
+    return String(cString: resolved)
+  }
+
+  private static func readFile(_ path: String, size: Int) -> [UInt8]? {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var bytes = [UInt8](repeating: 0, count: size)
+    var done = 0
+    while done < size {
+      let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + done, size - done) }
+      if n < 0 && errno == EINTR { continue }
+      guard n > 0 else { return nil }
+      done += n
+    }
+    return bytes
+  }
+}

@@ -1,0 +1,17 @@
+/// A request method (RFC 9110 §9). Any token parses; the router decides what it serves.
+public struct HTTPMethod: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+  public let rawValue: String
+  public init(rawValue: String) { self.rawValue = rawValue }
+  public init(_ rawValue: String) { self.rawValue = rawValue }
+  public var description: String { rawValue }
+
+  public static let get = HTTPMethod("GET")
+  public static let head = HTTPMethod("HEAD")
+  public static let post = HTTPMethod("POST")
+  public static let put = HTTPMethod("PUT")
+  public static let patch = HTTPMethod("PATCH")
+  public static let delete = HTTPMethod("DELETE")
+  public static let options = HTTPMethod("OPTIONS")
+  public static let trace = HTTPMethod("TRACE")
+  public static let connect = HTTPMethod("CONNECT")
+}

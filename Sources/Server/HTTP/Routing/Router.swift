@@ -1,0 +1,152 @@
+import Logging
+
+/// Routes requests by method and path pattern to handlers, and maps thrown
+/// errors to responses in one place.
+///
+/// ```swift
+/// var router = Router(logger: logger)
+/// router.get("/healthz") { _, _ in .json(["status": "ok"]) }
+/// router.get("/questions/{id}") { request, context in … context.parameters["id"] … }
+/// router.post("/jobs/matmul") { request, context async throws in … }
+/// ```
+/// A path that matches no route goes to `fallback` (static files) for GET and
+/// HEAD, else 404; a path that matches with the wrong method gets 405 and
+/// `Allow`; HEAD runs the GET handler without the body; OPTIONS lists `Allow`.
+public struct Router: HTTPResponder {
+  public typealias Handler = @Sendable (HTTPRequest, RequestContext) throws -> HTTPResponse
+  public typealias AsyncHandler = @Sendable (HTTPRequest, RequestContext) async throws -> HTTPResponse
+
+  enum Entry: Sendable {
+    case sync(Handler)
+    case async(AsyncHandler)
+  }
+
+  private var exact: [String: Route] = [:]
+  private var patterns: [Route] = []
+  /// Answers GET and HEAD for paths no route matches (nil: not found there either).
+  public var fallback: (@Sendable (HTTPRequest, RequestContext) throws -> HTTPResponse?)?
+  public var logger: Logger
+
+  static let knownMethods: Set<HTTPMethod> = [.get, .head, .post, .put, .patch, .delete, .options, .trace, .connect]
+
+  public init(logger: Logger) { self.logger = logger }
+
+  /// Every route as `METHOD /pattern`, for introspection and startup logs.
+  public var routes: [String] {
+    (exact.values.sorted { $0.pattern < $1.pattern } + patterns).flatMap { route in
+      route.methods.keys.map(\.rawValue).sorted().map { "\($0) \(route.pattern)" }
+    }
+  }
+
+  // MARK: - Registration
+
+  public mutating func on(_ method: HTTPMethod, _ pattern: String, use handler: @escaping Handler) {
+    add(method, pattern, .sync(handler))
+  }
+
+  public mutating func on(_ method: HTTPMethod, _ pattern: String, use handler: @escaping AsyncHandler) {
+    add(method, pattern, .async(handler))
+  }
+
+  public mutating func get(_ pattern: String, use handler: @escaping Handler) { on(.get, pattern, use: handler) }
+  public mutating func get(_ pattern: String, use handler: @escaping AsyncHandler) { on(.get, pattern, use: handler) }
+  public mutating func post(_ pattern: String, use handler: @escaping Handler) { on(.post, pattern, use: handler) }
+  public mutating func post(_ pattern: String, use handler: @escaping AsyncHandler) { on(.post, pattern, use: handler) }
+  public mutating func delete(_ pattern: String, use handler: @escaping Handler) { on(.delete, pattern, use: handler) }
+  public mutating func delete(_ pattern: String, use handler: @escaping AsyncHandler) { on(.delete, pattern, use: handler) }
+
+  private mutating func add(_ method: HTTPMethod, _ pattern: String, _ entry: Entry) {
+    let route = Route(pattern: pattern)
+    if route.isLiteral {
+      exact[pattern, default: route].methods[method] = entry
+    } else if let index = patterns.firstIndex(where: { $0.pattern == pattern }) {
+      patterns[index].methods[method] = entry
+    } else {
+      var route = route
+      route.methods[method] = entry
+      patterns.append(route)
+    }
+  }
+
+  // MARK: - Dispatch
+
+  public func respond(to request: HTTPRequest, context: RequestContext) -> HTTPReply {
+    var context = context
+    let path = request.path
+    var route = exact[String(path)]
+    if route == nil {
+      for candidate in patterns {
+        if let parameters = candidate.match(path) {
+          route = candidate
+          context.parameters = parameters
+          break
+        }
+      }
+    }
+    guard let route else {
+      return .now(fallbackResponse(request, context))
+    }
+    let method = request.method
+    guard let entry = route.methods[method] ?? (method == .head ? route.methods[.get] : nil) else {
+      if !Self.knownMethods.contains(method) { return .now(Self.notImplemented(method).response) }
+      let allow = route.allowHeader
+      if method == .options {
+        return .now(HTTPResponse(status: .noContent, headers: ["Allow": allow]))
+      }
+      return .now(
+        Problem(
+          status: .methodNotAllowed, detail: "\(method) is not allowed on \(route.pattern); allowed: \(allow).",
+          headers: ["Allow": allow]
+        ).response)
+    }
+    switch entry {
+    case .sync(let handler):
+      do {
+        return .now(try handler(request, context))
+      } catch {
+        return .now(response(for: error, request: request))
+      }
+    case .async(let handler):
+      return .later { [self, context] in
+        do {
+          return try await handler(request, context)
+        } catch {
+          return response(for: error, request: request)
+        }
+      }
+    }
+  }
+
+  private func fallbackResponse(_ request: HTTPRequest, _ context: RequestContext) -> HTTPResponse {
+    if !Self.knownMethods.contains(request.method) { return Self.notImplemented(request.method).response }
+    if let fallback, request.method == .get || request.method == .head {
+      do {
+        if let response = try fallback(request, context) { return response }
+      } catch {
+        return response(for: error, request: request)
+      }
+    }
+    return Problem.notFound("No resource at \(request.path).").response
+  }
+
+  private static func notImplemented(_ method: HTTPMethod) -> Problem {
+    Problem(status: .notImplemented, detail: "The method \(method) is not implemented by this server.")
+  }
+
+  /// The one place where errors become responses: errors that know their
+  /// status say so; anything else is logged and answered with a bare 500.
+  func response(for error: any Error, request: HTTPRequest) -> HTTPResponse {
+    if let error = error as? any HTTPResponseError { return error.problem.response }
+    logger.error("unhandled error for \(request.method) \(request.target): \(error)")
+    return Problem(status: .internalServerError, detail: "The server failed to answer this request.").response
+  }
+}
+
+/// An error that knows the problem (and so the status) it should be answered with.
+public protocol HTTPResponseError: Error {
+  var problem: Problem { get }
+}
+
+extension Problem: HTTPResponseError {
+  public var problem: Problem { self }
+}

@@ -1,0 +1,76 @@
+import Dispatch
+import Logging
+
+/// A serial queue that owns a share of the connections, with the per-loop
+/// state they use without locks: the read buffer, the date cache, and the
+/// sweep timer that enforces deadlines. The queue targets the global
+/// concurrent queue so that loops share the machine's worker threads instead
+/// of each getting an overcommit thread.
+final class ConnectionLoop: @unchecked Sendable {  // mutable state confined to `queue`
+  let queue: DispatchQueue
+  let configuration: HTTPServer.Configuration
+  let responder: any HTTPResponder
+  let logger: Logger
+  let readBuffer: UnsafeMutableRawBufferPointer
+  var dateCache = DateCache()
+  private var connections: [ObjectIdentifier: HTTPConnection] = [:]
+  private var timer: DispatchSourceTimer?
+  private let onClose: @Sendable () -> Void
+  private var isShuttingDown = false
+
+  init(
+    index: Int, configuration: HTTPServer.Configuration, responder: any HTTPResponder, logger: Logger,
+    onClose: @escaping @Sendable () -> Void
+  ) {
+    self.queue = DispatchQueue(label: "hpclab.http.loop.\(index)", target: .global())
+    self.configuration = configuration
+    self.responder = responder
+    self.logger = logger
+    self.onClose = onClose
+    self.readBuffer = .allocate(byteCount: 64 * 1024, alignment: 16)
+  }
+
+  deinit { readBuffer.deallocate() }
+
+  func start() {
+    queue.async { [self] in
+      let timer = DispatchSource.makeTimerSource(queue: queue)
+      timer.schedule(deadline: .now() + .milliseconds(250), repeating: .milliseconds(250), leeway: .milliseconds(50))
+      timer.setEventHandler { [self] in sweep() }
+      timer.activate()
+      self.timer = timer
+    }
+  }
+
+  /// Takes ownership of an accepted, non-blocking socket.
+  func adopt(_ fd: Int32) {
+    let connection = HTTPConnection(fd: fd, loop: self)
+    connections[ObjectIdentifier(connection)] = connection
+    connection.start()
+    if isShuttingDown { connection.beginShutdown() }
+  }
+
+  func connectionClosed(_ connection: HTTPConnection) {
+    connections[ObjectIdentifier(connection)] = nil
+    onClose()
+  }
+
+  private func sweep() {
+    let now = System.monotonicSeconds()
+    for connection in connections.values { connection.checkDeadlines(now: now) }
+  }
+
+  func beginShutdown() {
+    queue.async { [self] in
+      isShuttingDown = true
+      for connection in connections.values { connection.beginShutdown() }
+    }
+  }
+
+  func closeAll() {
+    queue.async { [self] in
+      for connection in connections.values { connection.close() }
+      timer?.cancel()
+    }
+  }
+}

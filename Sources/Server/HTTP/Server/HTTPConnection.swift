@@ -1,0 +1,483 @@
+import CSockets
+import Dispatch
+import Logging
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// One client connection. Everything here runs on its loop's serial queue: the
+/// read and write sources target that queue, and asynchronous replies hop back
+/// onto it before touching any state.
+///
+/// Lifecycle (the lessons of the prototype): one read source for the life of
+/// the connection; responses are written directly with `send(MSG_NOSIGNAL)`,
+/// and only on EAGAIN is a write source armed and reading suspended; the fd is
+/// closed only after every source's cancel handler has run.
+final class HTTPConnection {
+  let fd: Int32
+  unowned let loop: ConnectionLoop
+  private let readSource: DispatchSourceRead
+  private var writeSource: DispatchSourceWrite?
+  private var readSuspended = false
+  private var writeArmed = false
+  private var pendingCancels = 1
+
+  var parser: HTTPRequestParser
+  private var output: [UInt8] = []
+  private var outputStart = 0
+
+  private enum Phase { case idle, awaitingReply, streaming }
+  private var phase = Phase.idle
+  private var closeAfterFlush = false
+  private var peerClosed = false
+  private(set) var isClosed = false
+  private var isShuttingDown = false
+  /// Whether a response has begun on the wire for the current exchange (no 400 after that).
+  private var responseStarted = false
+
+  // Deadlines (monotonic seconds), checked by the loop's sweep.
+  private var idleSince: Double
+  private var requestStartedAt: Double?
+  private var writeBlockedSince: Double?
+  private var isFirstRequest = true
+
+  // The exchange in progress, for the access log.
+  private var currentMethod = HTTPMethod.get
+  private var currentTarget = ""
+  private var currentStart = 0.0
+  private var streamedBytes = 0
+  private var streamStatus = 200
+  private var streamWaiters: [CheckedContinuation<Void, any Error>] = []
+
+  /// Output above this many pending bytes pauses parsing further pipelined
+  /// requests and makes streamed writes wait.
+  private static let highWater = 256 * 1024
+
+  init(fd: Int32, loop: ConnectionLoop) {
+    self.fd = fd
+    self.loop = loop
+    self.parser = HTTPRequestParser(limits: loop.configuration.limits)
+    self.idleSince = System.monotonicSeconds()
+    self.readSource = DispatchSource.makeReadSource(fileDescriptor: fd, queue: loop.queue)
+  }
+
+  func start() {
+    readSource.setEventHandler { [self] in onReadable() }
+    readSource.setCancelHandler { [self] in sourceCancelled() }
+    readSource.activate()
+  }
+
+  // MARK: - Reading
+
+  private func onReadable() {
+    guard !isClosed else { return }
+    let buffer = loop.readBuffer
+    while true {
+      let n = read(fd, buffer.baseAddress, buffer.count)
+      if n > 0 {
+        if phase == .idle && !parser.isMidMessage { requestStartedAt = System.monotonicSeconds() }
+        parser.append(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+        if n < buffer.count { break }  // a short read means the socket is drained
+        if phase != .idle && parser.bufferedByteCount > loop.configuration.limits.maxHeaderBytes { break }
+      } else if n == 0 {
+        peerClosed = true
+        if !readSuspended {  // EOF stays readable: stop listening for it
+          readSource.suspend()
+          readSuspended = true
+        }
+        break
+      } else {
+        let error = cs_errno()
+        if error == EINTR { continue }
+        if error == EAGAIN || error == EWOULDBLOCK { break }
+        close()
+        return
+      }
+    }
+    if peerClosed && phase == .streaming {
+      close()  // the client went away during a stream: stop it
+      return
+    }
+    drive()
+  }
+
+  /// Parses and answers buffered requests in order while no reply is pending.
+  private func drive() {
+    while phase == .idle && !isClosed && !closeAfterFlush && output.count - outputStart < Self.highWater {
+      let event: HTTPRequestParser.Event?
+      do {
+        event = try parser.next()
+      } catch {
+        respond(toParseError: error)
+        break
+      }
+      guard let event else { break }
+      switch event {
+      case .head(let head):
+        if head.expectsContinue && parser.bufferedByteCount == 0 {
+          output.append(contentsOf: "HTTP/1.1 100 Continue\r\n\r\n".utf8)
+        }
+      case .request(let request):
+        handle(request)
+      }
+    }
+    if phase == .idle && parser.isMidMessage && requestStartedAt == nil {
+      requestStartedAt = System.monotonicSeconds()
+    }
+    flush()
+  }
+
+  // MARK: - Answering
+
+  private func handle(_ request: HTTPRequest) {
+    currentMethod = request.method
+    currentTarget = request.target
+    currentStart = requestStartedAt ?? System.monotonicSeconds()
+    requestStartedAt = nil
+    isFirstRequest = false
+    responseStarted = false
+    var request = request
+    if let problem = Self.validate(&request) {
+      send(problem.response, for: request, keepAlive: false)
+      return
+    }
+    let keepAlive = request.wantsKeepAlive && !isShuttingDown && !peerClosed
+    let context = RequestContext(receivedAt: System.monotonicSeconds(), isShuttingDown: isShuttingDown)
+    switch loop.responder.respond(to: request, context: context) {
+    case .now(let response):
+      send(response, for: request, keepAlive: keepAlive)
+    case .later(let work):
+      phase = .awaitingReply
+      let handle = ConnectionHandle(self)
+      let head = request
+      Task {
+        let response = await work()
+        handle.loop.queue.async {
+          let connection = handle.connection
+          guard !connection.isClosed else { return }
+          connection.phase = .idle
+          connection.send(response, for: head, keepAlive: keepAlive && !connection.isShuttingDown)
+          connection.drive()
+        }
+      }
+    }
+  }
+
+  /// Server-level checks that the parser leaves to us (RFC 9112 §3.2, §3.2.1; RFC 9110 §9.1).
+  private static func validate(_ request: inout HTTPRequest) -> Problem? {
+    let hosts = request.headers.values(for: "Host")
+    if request.version == .http1_1 && hosts.count != 1 {
+      return .badRequest("An HTTP/1.1 request needs exactly one Host header field.")
+    }
+    if hosts.count > 1 { return .badRequest("More than one Host header field.") }
+    if let codings = request.headers["Transfer-Encoding"],
+      !codings.split(separator: ",").allSatisfy({ $0.trimmingASCIIWhitespace().equalsASCIICaseInsensitive("chunked") })
+    {
+      return Problem(status: .notImplemented, detail: "Only the chunked transfer coding is supported.")
+    }
+    if request.target.hasPrefix("/") { return nil }
+    if request.target == "*" && request.method == .options { return nil }
+    // Absolute-form (RFC 9112 §3.2.2): keep the path and query.
+    for scheme in ["http://", "https://"] where request.target.lowercased().hasPrefix(scheme) {
+      let rest = request.target.dropFirst(scheme.count)
+      guard !rest.isEmpty else { break }
+      if let slash = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) {
+        request.target = rest[slash] == "/" ? String(rest[slash...]) : "/" + rest[slash...]
+      } else {
+        request.target = "/"
+      }
+      return nil
+    }
+    return .badRequest("The request target must be a path starting with '/'.")
+  }
+
+  private func respond(toParseError error: HTTPParseError) {
+    closeAfterFlush = true
+    guard !responseStarted else { return }
+    currentMethod = HTTPMethod("-")
+    currentTarget = "-"
+    currentStart = requestStartedAt ?? System.monotonicSeconds()
+    let problem = Problem(status: error.status, detail: error.reason)
+    send(problem.response, for: nil, keepAlive: false)
+  }
+
+  /// Serializes a response into the output buffer (or starts its stream).
+  private func send(_ response: HTTPResponse, for request: HTTPRequest?, keepAlive: Bool) {
+    var response = response
+    let isHead = request?.method == .head
+    var keepAlive = keepAlive
+    let isHTTP10 = request?.version == .http1_0
+    responseStarted = true
+    var body: [UInt8] = []
+    var producer: (@Sendable (any ResponseBodyWriter) async throws -> Void)?
+    switch response.body {
+    case .bytes(let bytes):
+      if !response.status.forbidsBody {
+        response.headers.set("Content-Length", String(bytes.count))
+        if !isHead { body = bytes }
+      } else {
+        response.headers.remove("Content-Length")
+      }
+    case .stream(let produce):
+      if isHead || response.status.forbidsBody {
+        if !response.status.forbidsBody { keepAlive = false }
+      } else if isHTTP10 {
+        keepAlive = false
+        producer = produce
+      } else {
+        response.headers.set("Transfer-Encoding", "chunked")
+        producer = produce
+      }
+    }
+    if !keepAlive {
+      response.headers.set("Connection", "close")
+      closeAfterFlush = true
+    } else if isHTTP10 {
+      response.headers.set("Connection", "keep-alive")
+    }
+    response.appendHead(to: &output, date: loop.dateCache.current(), serverName: loop.configuration.serverName)
+    output.append(contentsOf: "\r\n".utf8)
+    if let producer {
+      startStream(producer, status: response.status.code, chunked: !isHTTP10)
+    } else {
+      output.append(contentsOf: body)
+      logAccess(status: response.status.code, bytes: body.count)
+    }
+  }
+
+  private func logAccess(status: Int, bytes: Int) {
+    let logger = loop.logger
+    guard logger.logLevel <= .info else { return }
+    let ms = (System.monotonicSeconds() - currentStart) * 1000
+    let method = currentMethod
+    let target = currentTarget
+    logger.info("\(method) \(target) \(status) \(bytes)B \(Self.formatMilliseconds(ms))ms")
+  }
+
+  private static func formatMilliseconds(_ ms: Double) -> String {
+    let hundredths = Int((ms * 100).rounded())
+    let fraction = hundredths % 100
+    return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
+  }
+
+  // MARK: - Streaming
+
+  private var streamIsChunked = true
+
+  private func startStream(
+    _ producer: @escaping @Sendable (any ResponseBodyWriter) async throws -> Void, status: Int, chunked: Bool
+  ) {
+    phase = .streaming
+    streamedBytes = 0
+    streamStatus = status
+    streamIsChunked = chunked
+    let handle = ConnectionHandle(self)
+    let writer = StreamWriter(handle: handle)
+    Task {
+      var failed = false
+      do { try await producer(writer) } catch { failed = true }
+      let failedNow = failed
+      handle.loop.queue.async { handle.connection.finishStream(failed: failedNow) }
+    }
+  }
+
+  fileprivate func streamWrite(_ bytes: [UInt8], continuation: CheckedContinuation<Void, any Error>) {
+    guard !isClosed, phase == .streaming else {
+      continuation.resume(throwing: ConnectionClosedError())
+      return
+    }
+    guard !bytes.isEmpty else {
+      continuation.resume()
+      return
+    }
+    if streamIsChunked {
+      output.append(contentsOf: String(bytes.count, radix: 16).utf8)
+      output.append(contentsOf: "\r\n".utf8)
+      output.append(contentsOf: bytes)
+      output.append(contentsOf: "\r\n".utf8)
+    } else {
+      output.append(contentsOf: bytes)
+    }
+    streamedBytes += bytes.count
+    flush()
+    if isClosed {
+      continuation.resume(throwing: ConnectionClosedError())
+    } else if output.count - outputStart > Self.highWater {
+      streamWaiters.append(continuation)
+    } else {
+      continuation.resume()
+    }
+  }
+
+  private func finishStream(failed: Bool) {
+    guard !isClosed, phase == .streaming else { return }
+    phase = .idle
+    if failed || !streamIsChunked {
+      closeAfterFlush = true  // without the last chunk the client sees the body as cut short
+    } else {
+      output.append(contentsOf: "0\r\n\r\n".utf8)
+    }
+    logAccess(status: streamStatus, bytes: streamedBytes)
+    drive()
+  }
+
+  // MARK: - Writing
+
+  private func flush() {
+    while outputStart < output.count {
+      let n = output.withUnsafeBytes { raw in
+        Glibc.send(fd, raw.baseAddress! + outputStart, raw.count - outputStart, Int32(MSG_NOSIGNAL))
+      }
+      if n > 0 {
+        outputStart += n
+        continue
+      }
+      let error = cs_errno()
+      if n < 0 && error == EINTR { continue }
+      if n < 0 && (error == EAGAIN || error == EWOULDBLOCK) {
+        if writeBlockedSince == nil { writeBlockedSince = System.monotonicSeconds() }
+        armWrite()
+        return
+      }
+      close()
+      return
+    }
+    if output.capacity > 1 << 20 { output = [] } else { output.removeAll(keepingCapacity: true) }
+    outputStart = 0
+    writeBlockedSince = nil
+    disarmWrite()
+    let waiters = streamWaiters
+    streamWaiters = []
+    for waiter in waiters { waiter.resume() }
+    if closeAfterFlush || (peerClosed && phase == .idle) {
+      close()
+      return
+    }
+    if phase == .idle && !parser.isMidMessage { idleSince = System.monotonicSeconds() }
+  }
+
+  private func onWritable() {
+    guard !isClosed else { return }
+    flush()
+    if !isClosed && !writeArmed && phase == .idle { drive() }
+  }
+
+  private func armWrite() {
+    if !readSuspended {
+      readSource.suspend()
+      readSuspended = true
+    }
+    guard !writeArmed else { return }
+    writeArmed = true
+    if let writeSource {
+      writeSource.resume()
+    } else {
+      let source = DispatchSource.makeWriteSource(fileDescriptor: fd, queue: loop.queue)
+      source.setEventHandler { [self] in onWritable() }
+      source.setCancelHandler { [self] in sourceCancelled() }
+      pendingCancels += 1
+      writeSource = source
+      source.activate()
+    }
+  }
+
+  private func disarmWrite() {
+    if writeArmed, let writeSource {
+      writeSource.suspend()
+      writeArmed = false
+    }
+    if readSuspended && !peerClosed {
+      readSource.resume()
+      readSuspended = false
+    }
+  }
+
+  // MARK: - Deadlines and shutdown
+
+  /// Called by the loop's sweep about four times a second.
+  func checkDeadlines(now: Double) {
+    guard !isClosed else { return }
+    let config = loop.configuration
+    if let blocked = writeBlockedSince {
+      if now - blocked > config.writeTimeout { close() }
+      return
+    }
+    guard phase == .idle else { return }
+    if parser.isMidMessage {
+      let started = requestStartedAt ?? idleSince
+      let limit = parser.isReadingBody ? config.headerTimeout + config.bodyTimeout : config.headerTimeout
+      if now - started > limit {
+        currentMethod = HTTPMethod("-")
+        currentTarget = "-"
+        currentStart = started
+        closeAfterFlush = true
+        let problem = Problem(status: .requestTimeout, detail: "The request was not received in time.")
+        send(problem.response, for: nil, keepAlive: false)
+        flush()
+      }
+    } else if output.count == outputStart {
+      let limit = isFirstRequest ? config.headerTimeout : config.idleTimeout
+      if now - idleSince > limit { close() }
+    }
+  }
+
+  /// Finishes what is in flight, then closes; idle connections close now.
+  func beginShutdown() {
+    isShuttingDown = true
+    guard !isClosed else { return }
+    if phase == .idle && !parser.isMidMessage && output.count == outputStart { close() }
+  }
+
+  func close() {
+    guard !isClosed else { return }
+    isClosed = true
+    let waiters = streamWaiters
+    streamWaiters = []
+    for waiter in waiters { waiter.resume(throwing: ConnectionClosedError()) }
+    if readSuspended {
+      readSource.resume()
+      readSuspended = false
+    }
+    readSource.cancel()
+    if let writeSource {
+      if !writeArmed { writeSource.resume() }
+      writeSource.cancel()
+    }
+  }
+
+  private func sourceCancelled() {
+    pendingCancels -= 1
+    guard pendingCancels == 0 else { return }
+    // Break the cycles between the sources' handlers and self.
+    readSource.setEventHandler(handler: nil)
+    writeSource?.setEventHandler(handler: nil)
+    Glibc.close(fd)
+    loop.connectionClosed(self)
+  }
+}
+
+/// Thrown by a stream writer once its client has gone.
+public struct ConnectionClosedError: Error, Sendable {}
+
+/// Carries a connection across a concurrency boundary. Safe because the
+/// connection is only ever touched on `loop.queue`, and every use of this
+/// handle hops there first.
+struct ConnectionHandle: @unchecked Sendable {
+  let connection: HTTPConnection
+  let loop: ConnectionLoop
+  init(_ connection: HTTPConnection) {
+    self.connection = connection
+    self.loop = connection.loop
+  }
+}
+
+/// The writer handed to a streaming body's producer.
+private struct StreamWriter: ResponseBodyWriter {
+  let handle: ConnectionHandle
+  func write(_ bytes: [UInt8]) async throws {
+    try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+      handle.loop.queue.async { handle.connection.streamWrite(bytes, continuation: continuation) }
+    }
+  }
+}

@@ -1,0 +1,29 @@
+/// The seam between the connection and the application: turns a request into
+/// a response. The router is the application's responder.
+public protocol HTTPResponder: Sendable {
+  /// Answers at once when the work is quick (it runs on the connection's
+  /// queue, no hop) or hands back work to run asynchronously.
+  func respond(to request: HTTPRequest, context: RequestContext) -> HTTPReply
+}
+
+/// A response now, or work that produces one later.
+public enum HTTPReply: Sendable {
+  case now(HTTPResponse)
+  case later(@Sendable () async -> HTTPResponse)
+}
+
+/// Facts about one exchange that a handler may want beside the request.
+public struct RequestContext: Sendable {
+  /// Path parameters captured by the route pattern (`/questions/{id}` → `id`), percent-decoded.
+  public var parameters: [String: String] = [:]
+  /// Monotonic time at which the request was complete.
+  public var receivedAt: Double
+  /// Whether the server is shutting down (long waits should end early).
+  public var isShuttingDown: Bool
+
+  public init(parameters: [String: String] = [:], receivedAt: Double = System.monotonicSeconds(), isShuttingDown: Bool = false) {
+    self.parameters = parameters
+    self.receivedAt = receivedAt
+    self.isShuttingDown = isShuttingDown
+  }
+}

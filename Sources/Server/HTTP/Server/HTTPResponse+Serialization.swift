@@ -1,0 +1,27 @@
+extension HTTPResponse {
+  /// Appends the status line and header fields (without the blank line) to `out`.
+  func appendHead(to out: inout [UInt8], date: [UInt8], serverName: String) {
+    out.append(contentsOf: "HTTP/1.1 ".utf8)
+    out.append(contentsOf: String(status.code).utf8)
+    out.append(0x20)
+    out.append(contentsOf: status.reasonPhrase.utf8)
+    out.append(contentsOf: "\r\nDate: ".utf8)
+    out.append(contentsOf: date)
+    out.append(contentsOf: "\r\nServer: ".utf8)
+    out.append(contentsOf: serverName.utf8)
+    out.append(contentsOf: "\r\n".utf8)
+    for field in headers.fields {
+      out.append(contentsOf: field.name.utf8)
+      out.append(contentsOf: ": ".utf8)
+      out.append(contentsOf: field.value.utf8)
+      out.append(contentsOf: "\r\n".utf8)
+    }
+  }
+}
+
+extension Array where Element == UInt8 {
+  mutating func appendLine(_ text: String) {
+    append(contentsOf: text.utf8)
+    append(contentsOf: "\r\n".utf8)
+  }
+}

@@ -1,0 +1,33 @@
+extension HTTPServer {
+  /// Everything the server can be told: address, limits and timeouts, each with a stated default.
+  public struct Configuration: Sendable {
+    /// Numeric IPv4 or IPv6 address to bind. Default `127.0.0.1`.
+    public var host = "127.0.0.1"
+    /// TCP port; 0 picks a free one (see `HTTPServer.port`). Default 8080.
+    public var port = 8080
+    /// The `listen(2)` backlog. Default 1024.
+    public var backlog: Int32 = 1024
+    /// Serial queues that own connections, one per core by default.
+    public var loopCount = max(1, System.coreCount)
+    /// Parser size limits (request line 414, header block and count 431, body 413).
+    public var limits = HTTPRequestParser.Limits()
+    /// Most open client connections; at the cap the server stops accepting until one
+    /// closes. Also kept below the process's file-descriptor limit. Default 4096.
+    public var maxConnections = 4096
+    /// Seconds a client has to send a complete request head, counted from its
+    /// first byte (or from accepting the connection); then 408 and close. Default 10.
+    public var headerTimeout: Double = 10
+    /// Seconds a client has to send the body once the head is in; then 408 and close. Default 30.
+    public var bodyTimeout: Double = 30
+    /// Seconds an idle keep-alive connection stays open. Default 60.
+    public var idleTimeout: Double = 60
+    /// Seconds a response may wait on a client that does not read; then close. Default 30.
+    public var writeTimeout: Double = 30
+    /// Seconds a graceful shutdown waits for requests in flight. Default 10.
+    public var shutdownGracePeriod: Double = 10
+    /// The `Server` header. Default `hpclab`.
+    public var serverName = "hpclab"
+
+    public init() {}
+  }
+}

@@ -1,0 +1,185 @@
+import CSockets
+import Dispatch
+import Logging
+import Synchronization
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// An HTTP/1.1 server on POSIX sockets driven by Dispatch.
+///
+/// A non-blocking listening socket with one read source accepts connections
+/// until EAGAIN and deals them round-robin to a few serial connection loops
+/// (one per core). Each connection has one read source on its loop's queue;
+/// see `HTTPConnection` for the rest.
+public final class HTTPServer: Sendable {
+  public let configuration: Configuration
+  private let responder: any HTTPResponder
+  private let logger: Logger
+  private let acceptQueue = DispatchQueue(label: "hpclab.http.accept", target: .global())
+  private let loops: [ConnectionLoop]
+  private let state = Mutex(State())
+  private let open = ConnectionCounter()
+  /// The connection cap in force: the configured one, kept below the fd limit.
+  public let maxConnections: Int
+
+  private struct State {
+    var listenFD: Int32 = -1
+    var port = 0
+    var acceptSource: AcceptSource?
+    var acceptPaused = false
+    var isShuttingDown = false
+    var nextLoop = 0
+  }
+
+  public init(configuration: Configuration, responder: any HTTPResponder, logger: Logger) {
+    self.configuration = configuration
+    self.responder = responder
+    self.logger = logger
+    let fdLimit = System.raiseFileDescriptorLimit()
+    // libdispatch itself needs descriptors: running out kills the process, so keep a reserve.
+    let reserve = min(256, max(16, fdLimit / 4))
+    self.maxConnections = max(1, min(configuration.maxConnections, fdLimit - reserve))
+    var loops: [ConnectionLoop] = []
+    let open = self.open
+    let box = WeakServer()
+    for index in 0..<max(1, configuration.loopCount) {
+      loops.append(
+        ConnectionLoop(
+          index: index, configuration: configuration, responder: responder, logger: logger,
+          onClose: {
+            open.value.subtract(1, ordering: .relaxed)
+            box.server?.resumeAcceptingIfPaused()
+          }))
+    }
+    self.loops = loops
+    box.server = self
+  }
+
+  /// The bound port (useful when the configuration asked for port 0).
+  public var port: Int { state.withLock { $0.port } }
+  /// Connections open right now.
+  public var openConnections: Int { open.value.load(ordering: .relaxed) }
+
+  /// Binds, listens and starts accepting. Throws `SocketError` when the address can't be bound.
+  public func start() throws {
+    signal(SIGPIPE, SIG_IGN)
+    var boundPort: Int32 = 0
+    let fd = cs_listen(configuration.host, Int32(configuration.port), configuration.backlog, &boundPort)
+    guard fd >= 0 else {
+      throw SocketError(operation: "listen on \(configuration.host):\(configuration.port)", errno: cs_errno())
+    }
+    for loop in loops { loop.start() }
+    let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: acceptQueue)
+    source.setEventHandler { [self] in acceptConnections() }
+    source.setCancelHandler { Glibc.close(fd) }
+    state.withLock {
+      $0.listenFD = fd
+      $0.port = Int(boundPort)
+      $0.acceptSource = AcceptSource(source: source)
+    }
+    source.activate()
+    logger.info("listening on http://\(configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host):\(boundPort)")
+  }
+
+  private func acceptConnections() {
+    let fd = state.withLock { $0.listenFD }
+    while true {
+      if open.value.load(ordering: .relaxed) >= maxConnections {
+        pauseAccepting(for: nil)
+        return
+      }
+      let client = cs_accept_nonblocking(fd)
+      if client < 0 {
+        let error = cs_errno()
+        switch error {
+        case EAGAIN, EWOULDBLOCK: return
+        case EINTR, ECONNABORTED, EPROTO: continue
+        case EMFILE, ENFILE, ENOBUFS, ENOMEM:
+          logger.warning("accept: out of descriptors or memory (errno \(error)); pausing accept for 100 ms")
+          pauseAccepting(for: 0.1)
+          return
+        default:
+          logger.error("accept failed: errno \(error)")
+          return
+        }
+      }
+      _ = cs_set_nodelay(client)
+      open.value.add(1, ordering: .relaxed)
+      let loop = state.withLock { state in
+        state.nextLoop = (state.nextLoop + 1) % loops.count
+        return loops[state.nextLoop]
+      }
+      loop.queue.async { loop.adopt(client) }
+    }
+  }
+
+  /// Suspends the accept source; it resumes after `delay`, or when a connection closes.
+  private func pauseAccepting(for delay: Double?) {
+    let paused: Bool = state.withLock {
+      guard !$0.acceptPaused, !$0.isShuttingDown, let accept = $0.acceptSource else { return false }
+      accept.source.suspend()
+      $0.acceptPaused = true
+      return true
+    }
+    if paused, let delay {
+      acceptQueue.asyncAfter(deadline: .now() + delay) { [self] in resumeAcceptingIfPaused(force: true) }
+    }
+  }
+
+  fileprivate func resumeAcceptingIfPaused(force: Bool = false) {
+    guard force || open.value.load(ordering: .relaxed) < maxConnections else { return }
+    state.withLock {
+      guard $0.acceptPaused, !$0.isShuttingDown, let accept = $0.acceptSource else { return }
+      $0.acceptPaused = false
+      accept.source.resume()
+    }
+  }
+
+  /// Stops accepting, lets requests in flight finish (up to the grace period),
+  /// then closes whatever is left.
+  public func shutdown() async {
+    let accept: AcceptSource? = state.withLock {
+      guard !$0.isShuttingDown else { return nil }
+      $0.isShuttingDown = true
+      if $0.acceptPaused { $0.acceptSource?.source.resume() }
+      return $0.acceptSource
+    }
+    accept?.source.cancel()
+    for loop in loops { loop.beginShutdown() }
+    let deadline = System.monotonicSeconds() + configuration.shutdownGracePeriod
+    while open.value.load(ordering: .relaxed) > 0 && System.monotonicSeconds() < deadline {
+      try? await Task.sleep(for: .milliseconds(20))
+    }
+    let left = open.value.load(ordering: .relaxed)
+    if left > 0 { logger.warning("closing \(left) connections still open after the grace period") }
+    for loop in loops { loop.closeAll() }
+    while open.value.load(ordering: .relaxed) > 0 && System.monotonicSeconds() < deadline + 1 {
+      try? await Task.sleep(for: .milliseconds(10))
+    }
+  }
+}
+
+/// A socket call that failed, with its errno.
+public struct SocketError: Error, CustomStringConvertible, Sendable {
+  public let operation: String
+  public let errno: Int32
+  public var description: String { "\(operation): \(String(cString: strerror(errno)))" }
+}
+
+/// Lets the loops' close callbacks reach the server without a retain cycle.
+private final class WeakServer: @unchecked Sendable {  // written once in init, before any loop runs
+  weak var server: HTTPServer?
+}
+
+/// Counts open connections across loops.
+private final class ConnectionCounter: Sendable {
+  let value = Atomic<Int>(0)
+}
+
+/// The accept source, kept under the server's lock. Dispatch sources are
+/// thread-safe objects; every use of this one also holds that lock.
+private struct AcceptSource: @unchecked Sendable {
+  let source: DispatchSourceRead
+}

@@ -1,0 +1,87 @@
+import Application
+import ArgumentParser
+import HTTP
+import Logging
+
+/// `hpclab serve`: every option also reads an `HPCLAB_*` environment variable.
+struct Serve: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(abstract: "Serve the API and pages (the default subcommand).")
+
+  @Option(help: "Address to bind (env HPCLAB_HOST; default 127.0.0.1).")
+  var host: String?
+  @Option(help: "Port to listen on, 0 for any free port (env HPCLAB_PORT; default 8080).")
+  var port: Int?
+  @Option(help: "Directory for the database and job results, created if missing (env HPCLAB_DATA_DIR; default ./data).")
+  var dataDir: String?
+  @Option(help: "Directory of static pages (env HPCLAB_PUBLIC_DIR; default ./public).")
+  var publicDir: String?
+  @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (env HPCLAB_LOG_LEVEL; default info).")
+  var logLevel: String?
+  @Option(help: "Most open connections (env HPCLAB_MAX_CONNECTIONS; default 4096, kept below the fd limit).")
+  var maxConnections: Int?
+  @Option(help: "Longest request line in bytes, else 414 (env HPCLAB_MAX_REQUEST_LINE; default 8192).")
+  var maxRequestLine: Int?
+  @Option(help: "Largest header block in bytes, else 431 (env HPCLAB_MAX_HEADER_BYTES; default 32768).")
+  var maxHeaderBytes: Int?
+  @Option(help: "Most header fields, else 431 (env HPCLAB_MAX_HEADERS; default 100).")
+  var maxHeaders: Int?
+  @Option(help: "Largest request body in bytes, else 413 (env HPCLAB_MAX_BODY_BYTES; default 16777216).")
+  var maxBodyBytes: Int?
+  @Option(help: "Seconds to receive a request head, else 408 (env HPCLAB_HEADER_TIMEOUT; default 10).")
+  var headerTimeout: Double?
+  @Option(help: "Seconds to receive a body after its head, else 408 (env HPCLAB_BODY_TIMEOUT; default 30).")
+  var bodyTimeout: Double?
+  @Option(help: "Seconds an idle keep-alive connection stays open (env HPCLAB_IDLE_TIMEOUT; default 60).")
+  var idleTimeout: Double?
+  @Option(help: "Seconds a response may wait on a client that does not read (env HPCLAB_WRITE_TIMEOUT; default 30).")
+  var writeTimeout: Double?
+  @Option(help: "Seconds a graceful shutdown waits for requests in flight (env HPCLAB_SHUTDOWN_GRACE; default 10).")
+  var shutdownGrace: Double?
+
+  func makeConfiguration() throws -> Application.Configuration {
+    var config = Application.Configuration()
+    var http = HTTPServer.Configuration()
+    http.host = try Environment.value(host, "HPCLAB_HOST", default: http.host)
+    http.port = try Environment.value(port, "HPCLAB_PORT", default: http.port)
+    http.maxConnections = try Environment.value(maxConnections, "HPCLAB_MAX_CONNECTIONS", default: http.maxConnections)
+    http.limits.maxRequestLineBytes = try Environment.value(
+      maxRequestLine, "HPCLAB_MAX_REQUEST_LINE", default: http.limits.maxRequestLineBytes)
+    http.limits.maxHeaderBytes = try Environment.value(
+      maxHeaderBytes, "HPCLAB_MAX_HEADER_BYTES", default: http.limits.maxHeaderBytes)
+    http.limits.maxHeaderCount = try Environment.value(maxHeaders, "HPCLAB_MAX_HEADERS", default: http.limits.maxHeaderCount)
+    http.limits.maxBodyBytes = try Environment.value(maxBodyBytes, "HPCLAB_MAX_BODY_BYTES", default: http.limits.maxBodyBytes)
+    http.headerTimeout = try Environment.value(headerTimeout, "HPCLAB_HEADER_TIMEOUT", default: http.headerTimeout)
+    http.bodyTimeout = try Environment.value(bodyTimeout, "HPCLAB_BODY_TIMEOUT", default: http.bodyTimeout)
+    http.idleTimeout = try Environment.value(idleTimeout, "HPCLAB_IDLE_TIMEOUT", default: http.idleTimeout)
+    http.writeTimeout = try Environment.value(writeTimeout, "HPCLAB_WRITE_TIMEOUT", default: http.writeTimeout)
+    http.shutdownGracePeriod = try Environment.value(shutdownGrace, "HPCLAB_SHUTDOWN_GRACE", default: http.shutdownGracePeriod)
+    guard (0...65535).contains(http.port) else { throw ValidationError("--port must be between 0 and 65535.") }
+    guard http.maxConnections > 0, http.limits.maxRequestLineBytes > 0, http.limits.maxHeaderBytes > 0,
+      http.limits.maxHeaderCount > 0, http.limits.maxBodyBytes >= 0
+    else { throw ValidationError("Limits must be positive.") }
+    guard [http.headerTimeout, http.bodyTimeout, http.idleTimeout, http.writeTimeout].allSatisfy({ $0 > 0 }) else {
+      throw ValidationError("Timeouts must be positive.")
+    }
+    config.http = http
+    config.dataDirectory = try Environment.value(dataDir, "HPCLAB_DATA_DIR", default: config.dataDirectory)
+    config.publicDirectory = try Environment.value(publicDir, "HPCLAB_PUBLIC_DIR", default: config.publicDirectory)
+    return config
+  }
+
+  func run() async throws {
+    let levelName = try Environment.value(logLevel, "HPCLAB_LOG_LEVEL", default: "info")
+    guard let level = Logger.Level(rawValue: levelName) else {
+      throw ValidationError("Unknown log level \(levelName).")
+    }
+    let config = try makeConfiguration()
+    LoggingSystem.bootstrap { label in
+      var handler = StreamLogHandler.standardError(label: label)
+      handler.logLevel = level
+      return handler
+    }
+    var logger = Logger(label: "hpclab")
+    logger.logLevel = level
+    let application = try Application(configuration: config, logger: logger)
+    try await application.run()
+  }
+}
