@@ -119,7 +119,7 @@ public struct HTTPRequestParser: Sendable {
         throw error
 
       case .requestLine:
-        guard let lf = findLF(limit: limits.maxRequestLineBytes + 2) else {
+        guard let lf = try findLF(limit: limits.maxRequestLineBytes + 2) else {
           if buffer.count - start > limits.maxRequestLineBytes + 1 { throw .requestLineTooLong }
           return nil
         }
@@ -136,7 +136,10 @@ public struct HTTPRequestParser: Sendable {
         state = .headerLines
 
       case .headerLines:
-        guard let lf = findLF(limit: limits.maxHeaderBytes - headBytes + 1) else {
+        if buffer.count > start && (buffer[start] == 0x20 || buffer[start] == 0x09) {
+          throw .bad("Obsolete line folding (a field line starting with whitespace) is not accepted.")
+        }
+        guard let lf = try findLF(limit: limits.maxHeaderBytes - headBytes + 1) else {
           if headBytes + buffer.count - start > limits.maxHeaderBytes { throw .headersTooLarge }
           return nil
         }
@@ -150,6 +153,9 @@ public struct HTTPRequestParser: Sendable {
         }
         if head.headers.count >= limits.maxHeaderCount { throw .tooManyHeaders }
         let field = try parseField(start..<lineEnd)
+        if field.name.equalsASCIICaseInsensitive("Content-Length") {
+          try checkContentLength(field.value)
+        }
         head.headers.add(field.name, field.value)
         consume(through: lf)
 
@@ -161,7 +167,7 @@ public struct HTTPRequestParser: Sendable {
         state = remaining == take ? .complete : .fixedBody(remaining: remaining - take)
 
       case .chunkSize:
-        guard let lf = findLF(limit: Self.maxChunkLineBytes) else {
+        guard let lf = try findLF(limit: Self.maxChunkLineBytes) else {
           if buffer.count - start > Self.maxChunkLineBytes { throw .bad("A chunk-size line is too long.") }
           return nil
         }
@@ -195,7 +201,7 @@ public struct HTTPRequestParser: Sendable {
         state = .chunkSize
 
       case .trailers:
-        guard let lf = findLF(limit: limits.maxHeaderBytes - headBytes + 1) else {
+        guard let lf = try findLF(limit: limits.maxHeaderBytes - headBytes + 1) else {
           if headBytes + buffer.count - start > limits.maxHeaderBytes { throw .headersTooLarge }
           return nil
         }
@@ -230,17 +236,22 @@ public struct HTTPRequestParser: Sendable {
 
   /// The index of the next LF at or after `scan`, looking no further than
   /// `limit` bytes past `start`; remembers how far it looked.
-  private mutating func findLF(limit: Int) -> Int? {
+  private mutating func findLF(limit: Int) throws(HTTPParseError) -> Int? {
     let end = min(buffer.count, start + max(limit, 0))
     var i = max(scan, start)
     while i < end {
-      if buffer[i] == 0x0A {
+      let b = buffer[i]
+      if b == 0x0A {
         scan = i + 1
         return i
       }
+      if b == 0x0D && i + 1 < buffer.count && buffer[i + 1] != 0x0A {
+        throw .bad("A CR must be followed by LF.")
+      }
       i += 1
     }
-    scan = i
+    // A CR at the very end is checked again when the next byte arrives.
+    scan = i > start && buffer[i - 1] == 0x0D ? i - 1 : i
     return nil
   }
 
@@ -322,10 +333,21 @@ public struct HTTPRequestParser: Sendable {
       }
       j += 1
     }
-    return (name, String(decoding: buffer[valueStart..<valueEnd], as: UTF8.self))
+    let bytes = buffer[valueStart..<valueEnd]
+    // obs-text is opaque (RFC 9110 §5.5): keep UTF-8 when it is, else read the bytes as Latin-1.
+    let value = String(validating: bytes, as: UTF8.self) ?? String(String.UnicodeScalarView(bytes.map { Unicode.Scalar($0) }))
+    return (name, value)
   }
 
   // MARK: - Framing (RFC 9112 §6)
+
+  /// Rejects a bad or repeated Content-Length as soon as its line arrives.
+  private func checkContentLength(_ value: String) throws(HTTPParseError) {
+    if head.headers["Content-Length"] != nil { throw .bad("More than one Content-Length field.") }
+    guard !value.isEmpty, value.utf8.count <= 18, value.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
+      throw .bad("Content-Length must be a single decimal number.")
+    }
+  }
 
   private mutating func beginBody() throws(HTTPParseError) {
     let transferCodings = head.headers.values(for: "Transfer-Encoding")
