@@ -70,8 +70,8 @@ let package = Package(
     .executableTarget(name: "HTTPParserFuzz", dependencies: ["HTTP"], path: "Sources/Server/Fuzz"),
 
     // MARK: Tests mirror the sources
-    .target(name: "TestSupport", dependencies: ["HTTP"], path: "Tests/Support"),
-    .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"], path: "Tests/ServerTests/HTTP"),
+    .target(name: "TestSupport", dependencies: ["HTTP", .product(name: "Logging", package: "swift-log")], path: "Tests/Support"),
+    .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport", .product(name: "Logging", package: "swift-log")], path: "Tests/ServerTests/HTTP"),
     .testTarget(
       name: "ApplicationTests", dependencies: ["Application", "HTTP", "TestSupport"],
       path: "Tests/ServerTests/Application"),

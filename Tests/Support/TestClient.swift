@@ -6,7 +6,7 @@ import Foundation
 
 /// A deliberately plain HTTP/1.1 client over a real blocking socket, for
 /// driving the server exactly as a remote peer would (raw bytes in, raw bytes out).
-public final class TestClient {
+public final class TestClient: @unchecked Sendable {  // used by one test at a time
   public let fd: Int32
   private var buffer: [UInt8] = []
 
@@ -91,7 +91,13 @@ public final class TestClient {
   }
 
   /// Reads one response. `headRequest`: the response to a HEAD has no body.
-  public func readResponse(headRequest: Bool = false) throws -> TestResponse {
+  /// Blocking reads run on a thread of their own, never on the cooperative pool
+  /// that the server's asynchronous handlers need.
+  public func readResponse(headRequest: Bool = false) async throws -> TestResponse {
+    try await offload { try self.readResponseBlocking(headRequest: headRequest) }
+  }
+
+  func readResponseBlocking(headRequest: Bool) throws -> TestResponse {
     guard let statusLine = try takeLine() else { throw Failure("connection closed before a response") }
     let parts = statusLine.split(separator: " ", maxSplits: 2)
     guard parts.count >= 2, parts[0].hasPrefix("HTTP/1."), let status = Int(parts[1]) else {
@@ -127,7 +133,11 @@ public final class TestClient {
   }
 
   /// Whether the server closes the connection within the timeout (EOF or reset).
-  public func waitForClose() -> Bool {
+  public func waitForClose() async -> Bool {
+    (try? await offload { self.waitForCloseBlocking() }) ?? false
+  }
+
+  func waitForCloseBlocking() -> Bool {
     do {
       while try fill() {}
       return true
@@ -137,7 +147,11 @@ public final class TestClient {
   }
 
   /// Everything the server sends until it closes.
-  public func readUntilClose() throws -> [UInt8] {
+  public func readUntilClose() async throws -> [UInt8] {
+    try await offload { try self.readUntilCloseBlocking() }
+  }
+
+  func readUntilCloseBlocking() throws -> [UInt8] {
     while try fill() {}
     defer { buffer = [] }
     return buffer
@@ -155,5 +169,12 @@ public struct TestResponse: Sendable {
   public var text: String { String(decoding: body, as: UTF8.self) }
   public var json: [String: Any]? {
     (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any]
+  }
+}
+
+/// Runs blocking work on a new thread and awaits its result.
+func offload<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+  try await withCheckedThrowingContinuation { continuation in
+    Thread.detachNewThread { continuation.resume(with: Result { try body() }) }
   }
 }
