@@ -1,0 +1,65 @@
+import Foundation
+
+/// The real `hpclab` binary running as a child process, for tests of what only
+/// a process shows: signals, exit codes, file-descriptor exhaustion, crash recovery.
+public final class ServerProcess: @unchecked Sendable {  // used by one test at a time
+  public let process = Process()
+  public private(set) var port = 0
+  public let dataDirectory: String
+  private let errorPipe = Pipe()
+  private let logLock = NSLock()
+  private var logText = ""
+
+  /// The binary built by `swift build` next to the test bundle.
+  public static var binaryPath: String { packageRoot + "/.build/debug/hpclab" }
+
+  /// Starts `hpclab serve` on a free port; `shellPrefix` runs before exec (e.g. `ulimit -n 64;`).
+  public init(arguments: [String] = [], dataDirectory: String? = nil, shellPrefix: String = "", environment: [String: String] = [:]) throws {
+    self.dataDirectory = dataDirectory ?? NSTemporaryDirectory() + "hpclab-data-\(UUID().uuidString)"
+    let quoted = ([Self.binaryPath, "serve", "--port", "0", "--data-dir", self.dataDirectory, "--public-dir", packageRoot + "/public"] + arguments)
+      .map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
+    process.executableURL = URL(fileURLWithPath: "/bin/sh")
+    process.arguments = ["-c", "\(shellPrefix) exec \(quoted)"]
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    process.standardError = errorPipe
+    process.standardOutput = FileHandle.nullDevice
+    errorPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
+      let data = handle.availableData
+      guard let self, !data.isEmpty else { return }
+      self.logLock.withLock { self.logText += String(decoding: data, as: UTF8.self) }
+    }
+    try process.run()
+    let deadline = Date().addingTimeInterval(30)
+    while Date() < deadline {
+      if let match = log.range(of: #"listening on http://[^:]+:(\d+)"#, options: .regularExpression) {
+        let text = log[match]
+        port = Int(text[text.index(after: text.lastIndex(of: ":")!)...]) ?? 0
+        return
+      }
+      if !process.isRunning { break }
+      Thread.sleep(forTimeInterval: 0.05)
+    }
+    process.terminate()
+    throw TestClient.Failure("the server did not start: \(log)")
+  }
+
+  public var log: String { logLock.withLock { logText } }
+
+  public func signal(_ number: Int32) { kill(process.processIdentifier, number) }
+
+  /// Waits for the process to exit and returns its status (nil on timeout).
+  public func waitForExit(timeout: Double = 20) async -> Int32? {
+    let deadline = Date().addingTimeInterval(timeout)
+    while process.isRunning && Date() < deadline { try? await Task.sleep(for: .milliseconds(20)) }
+    return process.isRunning ? nil : process.terminationStatus
+  }
+
+  public func stop() async {
+    if process.isRunning {
+      signal(SIGKILL)
+      _ = await waitForExit()
+    }
+  }
+
+  deinit { if process.isRunning { process.terminate() } }
+}
