@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# HTTP: hpclab's /healthz and a static file against nginx serving the same file,
+# with wrk on loopback at 32 and 256 connections. Medians of BENCH_RUNS runs of
+# BENCH_SECONDS each. Neither server writes an access log during the runs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECONDS_PER_RUN="${BENCH_SECONDS:-5}"
+RUNS="${BENCH_RUNS:-3}"
+BIN=.build/release/hpclab
+[ -x "$BIN" ] || swift build -c release --product hpclab >/dev/null
+work=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null; rm -rf "$work"' EXIT
+
+HP_PORT=18080
+NG_PORT=18081
+"$BIN" serve --port $HP_PORT --data-dir "$work/data" --public-dir public --log-level warning &
+mkdir -p "$work/nginx/logs"
+cat > "$work/nginx.conf" <<CONF
+worker_processes 2;
+pid $work/nginx.pid;
+error_log $work/nginx/logs/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  include /etc/nginx/mime.types;
+  keepalive_requests 1000000;
+  client_body_temp_path $work/nginx/body;
+  proxy_temp_path $work/nginx/proxy;
+  fastcgi_temp_path $work/nginx/fastcgi;
+  uwsgi_temp_path $work/nginx/uwsgi;
+  scgi_temp_path $work/nginx/scgi;
+  server { listen 127.0.0.1:$NG_PORT; root $PWD/public; etag on; }
+}
+CONF
+nginx -p "$work/nginx" -c "$work/nginx.conf"
+for _ in $(seq 50); do curl -sf "http://127.0.0.1:$HP_PORT/healthz" >/dev/null && curl -sf "http://127.0.0.1:$NG_PORT/index.html" >/dev/null && break; sleep 0.1; done
+
+# One wrk run: prints "req/s p50_ms p99_ms errors".
+measure() {
+  wrk -t2 -c"$2" -d"${SECONDS_PER_RUN}s" --latency "$1" | awk '
+    function ms(v) { if (v ~ /us$/) return v/1000; if (v ~ /ms$/) return v+0; if (v ~ /s$/) return v*1000; return v }
+    /Requests\/sec/ { rps = $2 }
+    /^ +50%/ { p50 = ms($2) } /^ +99%/ { p99 = ms($2) }
+    /Socket errors/ { gsub(",", ""); err += $4 + $6 + $8 + $10 }
+    /Non-2xx/ { err += $5 }
+    END { printf "%.0f %.3f %.3f %d\n", rps, p50, p99, err + 0 }'
+}
+# Median of RUNS runs, field by field.
+median_of_runs() {
+  for _ in $(seq "$RUNS"); do measure "$1" "$2"; done | awk -v n="$RUNS" '
+    { for (i = 1; i <= 4; i++) v[i, NR] = $i }
+    END { for (i = 1; i <= 4; i++) { for (a = 1; a <= n; a++) c[a] = v[i, a]; asort(c); printf "%s ", c[int((n + 1) / 2)] } print "" }'
+}
+
+printf "%-26s %6s %10s %9s %9s %7s %12s\n" target conns "req/s" "p50 ms" "p99 ms" errors "vs nginx"
+for conns in 32 256; do
+  read -r ng_rps ng_p50 ng_p99 ng_err < <(median_of_runs "http://127.0.0.1:$NG_PORT/index.html" $conns)
+  read -r hs_rps hs_p50 hs_p99 hs_err < <(median_of_runs "http://127.0.0.1:$HP_PORT/index.html" $conns)
+  read -r hh_rps hh_p50 hh_p99 hh_err < <(median_of_runs "http://127.0.0.1:$HP_PORT/healthz" $conns)
+  printf "%-26s %6d %10d %9s %9s %7d %12s\n" "nginx /index.html" $conns "$ng_rps" "$ng_p50" "$ng_p99" "$ng_err" "1.00 (base)"
+  printf "%-26s %6d %10d %9s %9s %7d %12s\n" "hpclab /index.html" $conns "$hs_rps" "$hs_p50" "$hs_p99" "$hs_err" "$(awk -v a="$hs_rps" -v b="$ng_rps" 'BEGIN{printf "%.2f", a/b}')"
+  printf "%-26s %6d %10d %9s %9s %7d %12s\n" "hpclab /healthz" $conns "$hh_rps" "$hh_p50" "$hh_p99" "$hh_err" "$(awk -v a="$hh_rps" -v b="$ng_rps" 'BEGIN{printf "%.2f", a/b}')"
+done
+echo "(wrk -t2, ${SECONDS_PER_RUN}s x $RUNS runs, medians; ratio = hpclab req/s / nginx req/s on the same machine in this run)"
