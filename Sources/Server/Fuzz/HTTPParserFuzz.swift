@@ -1,7 +1,6 @@
 // libFuzzer entry for the HTTP request parser. `make fuzz` builds this target
-// with `-sanitize=fuzzer,address -DFUZZING`; libFuzzer then supplies `main`.
-// (The file is not main.swift so that both builds can parse it as a library.)
-// Built normally (as `swift build` does), it is a replay tool instead:
+// with `-sanitize=fuzzer,address -DFUZZING`. Built normally (as `swift build` does),
+// it is a replay tool instead:
 // `HTTPParserFuzz FILE...` feeds each file through the same checks.
 import Foundation
 import HTTP
@@ -38,19 +37,31 @@ func run(_ bytes: [UInt8], splitAt: Int?, limits: HTTPRequestParser.Limits) -> (
   return (count, nil)
 }
 
-#if FUZZING
-  @_cdecl("LLVMFuzzerTestOneInput")
-  public func fuzzerTestOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    fuzzOne(Array(UnsafeBufferPointer(start: data, count: size)))
-    return 0
-  }
-#else
-  @main
-  enum Replay {
-    static func main() {
+/// libFuzzer's documented entry for running it as a library (`LLVMFuzzerRunDriver`).
+/// SwiftPM links executables with `main` aliased to the target's `@main`, so we keep
+/// our own `main` and hand control to libFuzzer's driver from it.
+@_silgen_name("LLVMFuzzerRunDriver")
+func runFuzzerDriver(
+  _ argc: UnsafeMutablePointer<CInt>,
+  _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+  _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
+) -> CInt
+
+@main
+enum HTTPParserFuzz {
+  static func main() {
+    #if FUZZING
+      var argc = CommandLine.argc
+      var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
+      exit(runFuzzerDriver(&argc, &argv) { data, size in
+        fuzzOne(size == 0 ? [] : Array(UnsafeBufferPointer(start: data, count: size)))
+        return 0
+      })
+    #else
+      // Replay: feed each named file through the same checks.
       for path in CommandLine.arguments.dropFirst() {
         if let data = FileManager.default.contents(atPath: path) { fuzzOne([UInt8](data)) }
       }
-    }
+    #endif
   }
-#endif
+}
