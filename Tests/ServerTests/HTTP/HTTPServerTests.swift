@@ -33,6 +33,7 @@ import TestSupport
           }
         })
     }
+    router.get("/big") { _, _ in HTTPResponse(bytes: [UInt8](repeating: 0x61, count: 32 << 20)) }
     router.get("/fail") { _, _ in throw CocoaError(.fileNoSuchFile) }
     return router
   }
@@ -222,6 +223,34 @@ import TestSupport
     answered = try? await client.readResponse()
     #expect(answered?.status == 408)
     #expect(await client.waitForClose())
+    await server.stop()
+  }
+
+  @Test func cutsOffABodyThatDoesNotArriveWith408() async throws {
+    let server = try Self.start {
+      $0.headerTimeout = 0.3
+      $0.bodyTimeout = 0.3
+    }
+    let client = try server.client()
+    try client.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nabc")
+    let response = try await client.readResponse()
+    #expect(response.status == 408)
+    #expect(await client.waitForClose())
+    await server.stop()
+  }
+
+  @Test func closesAConnectionWhoseClientDoesNotRead() async throws {
+    let server = try Self.start { $0.writeTimeout = 0.5 }
+    let client = try server.client()
+    var size: Int32 = 4096
+    setsockopt(client.fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+    try client.send("GET /big HTTP/1.1\r\nHost: t\r\n\r\n")
+    var open = 1
+    for _ in 0..<100 where open > 0 {
+      try await Task.sleep(for: .milliseconds(100))
+      open = server.server.openConnections
+    }
+    #expect(open == 0, "the server gives up on a client that stops reading")
     await server.stop()
   }
 
