@@ -47,9 +47,12 @@ measure() {
 }
 # Median of RUNS runs, field by field.
 median_of_runs() {
-  for _ in $(seq "$RUNS"); do measure "$1" "$2"; done | awk -v n="$RUNS" '
-    { for (i = 1; i <= 4; i++) v[i, NR] = $i }
-    END { for (i = 1; i <= 4; i++) { for (a = 1; a <= n; a++) c[a] = v[i, a]; asort(c); printf "%s ", c[int((n + 1) / 2)] } print "" }'
+  local runs
+  runs=$(for _ in $(seq "$RUNS"); do measure "$1" "$2"; done)
+  for field in 1 2 3 4; do
+    echo "$runs" | awk -v f=$field '{ print $f }' | sort -g | awk '{ v[NR] = $1 } END { printf "%s ", v[int((NR + 1) / 2)] }'
+  done
+  echo
 }
 
 printf "%-26s %6s %10s %9s %9s %7s %12s\n" target conns "req/s" "p50 ms" "p99 ms" errors "vs nginx"

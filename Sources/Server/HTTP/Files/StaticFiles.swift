@@ -11,8 +11,13 @@ import Synchronization
 /// path must stay inside the real root, so a symlink pointing out is not
 /// followed (404). `/` and directories serve their `index.html`. Responses
 /// carry `ETag` (size and modification time) and `Cache-Control`, and a
-/// matching `If-None-Match` gets 304. Small files are kept in memory and
-/// re-checked with `stat` at most once a second.
+/// matching `If-None-Match` gets 304. Small files are kept in memory, with
+/// their response prebuilt, and re-checked with `stat` at most once a second.
+///
+/// The cache is sharded by thread and each shard holds its own copy of the
+/// bytes: the hot path then touches no reference count that another core is
+/// also touching (shared buffers made the static path half as fast as nginx
+/// at 256 connections in `make bench`).
 public final class StaticFiles: Sendable {
   public let root: String
   private let realRoot: String?
@@ -22,7 +27,11 @@ public final class StaticFiles: Sendable {
   public let maxCachedFileSize: Int
   /// Files larger than this are refused (404 with a reason). Default 64 MiB.
   public let maxFileSize: Int
-  private let cache = Mutex<[String: CachedFile]>([:])
+  private let shards: [Shard] = (0..<8).map { _ in Shard() }
+
+  private final class Shard: Sendable {
+    let files = Mutex<[String: CachedFile]>([:])
+  }
 
   struct CachedFile: Sendable {
     var bytes: [UInt8]
@@ -31,6 +40,21 @@ public final class StaticFiles: Sendable {
     var size: Int
     var modified: timespec
     var checkedAt: Double
+    /// The 200 response, built once.
+    var response: HTTPResponse
+    /// A private copy for another shard.
+    func copied() -> CachedFile {
+      var copy = self
+      copy.bytes = Array(bytes)
+      copy.response = HTTPResponse(status: .ok, headers: HTTPHeaders(response.headers.fields), bytes: copy.bytes)
+      return copy
+    }
+  }
+
+  /// This thread's shard of the cache.
+  private var cache: Shard {
+    let id = UInt64(UInt(pthread_self()))
+    return shards[Int((id &* 0x9E37_79B9_7F4A_7C15) >> 61)]
   }
 
   public init(root: String, cacheControl: String = "no-cache", maxCachedFileSize: Int = 1 << 20, maxFileSize: Int = 64 << 20) {
@@ -43,16 +67,20 @@ public final class StaticFiles: Sendable {
 
   /// The response for the request's path, or nil when no file is there.
   public func respond(to request: HTTPRequest) throws -> HTTPResponse? {
-    let relative = try Self.safeRelativePath(request.path)
-    guard let file = try load(relative) else { return nil }
-    var headers: HTTPHeaders = [
-      "ETag": file.etag, "Cache-Control": cacheControl, "X-Content-Type-Options": "nosniff",
-    ]
-    if let match = request.headers["If-None-Match"], Self.matches(match, etag: file.etag) {
-      return HTTPResponse(status: .notModified, headers: headers)
+    let key = String(request.path)
+    let file: CachedFile
+    if let cached = cache.files.withLock({ $0[key] }), System.monotonicSeconds() - cached.checkedAt < 1 {
+      file = cached
+    } else {
+      guard let loaded = try load(key, relative: try Self.safeRelativePath(request.path)) else { return nil }
+      file = loaded
     }
-    headers.add("Content-Type", file.contentType)
-    return HTTPResponse(status: .ok, headers: headers, bytes: file.bytes)
+    if let match = request.headers["If-None-Match"], Self.matches(match, etag: file.etag) {
+      return HTTPResponse(
+        status: .notModified,
+        headers: ["ETag": file.etag, "Cache-Control": cacheControl, "X-Content-Type-Options": "nosniff"])
+    }
+    return file.response
   }
 
   /// The path below the root, or a 400 for attempts to leave it.
@@ -77,12 +105,10 @@ public final class StaticFiles: Sendable {
     return relative
   }
 
-  private func load(_ relative: String) throws -> CachedFile? {
+  /// Reads (or revalidates) the file at `relative`, caching it under the raw path `key`.
+  private func load(_ key: String, relative: String) throws -> CachedFile? {
     if relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { return nil }
     let now = System.monotonicSeconds()
-    if let cached = cache.withLock({ $0[relative] }), now - cached.checkedAt < 1 {
-      return cached
-    }
     guard let realRoot else { return nil }
     var path = root + "/" + relative
     guard var real = Self.realPath(path), real.hasPrefix(realRoot + "/") else { return nil }
@@ -95,12 +121,12 @@ public final class StaticFiles: Sendable {
     }
     guard (info.st_mode & S_IFMT) == S_IFREG else { return nil }
     let size = Int(info.st_size)
-    if let cached = cache.withLock({ $0[relative] }), cached.size == size,
+    if let cached = cache.files.withLock({ $0[key] }), cached.size == size,
       cached.modified.tv_sec == info.st_mtim.tv_sec, cached.modified.tv_nsec == info.st_mtim.tv_nsec
     {
       var refreshed = cached
       refreshed.checkedAt = now
-      cache.withLock { $0[relative] = refreshed }
+      cache.files.withLock { $0[key] = refreshed }
       return refreshed
     }
     guard size <= maxFileSize else {
@@ -108,9 +134,19 @@ public final class StaticFiles: Sendable {
     }
     guard let bytes = Self.readFile(real, size: size) else { return nil }
     let etag = "\"\(String(size, radix: 16))-\(String(info.st_mtim.tv_sec, radix: 16))\(String(info.st_mtim.tv_nsec, radix: 16))\""
+    let contentType = MediaType.forPath(real)
+    let response = HTTPResponse(
+      status: .ok,
+      headers: [
+        "ETag": etag, "Cache-Control": cacheControl, "X-Content-Type-Options": "nosniff", "Content-Type": contentType,
+      ], bytes: bytes)
     let file = CachedFile(
-      bytes: bytes, etag: etag, contentType: MediaType.forPath(real), size: size, modified: info.st_mtim, checkedAt: now)
-    if size <= maxCachedFileSize { cache.withLock { $0[relative] = file } }
+      bytes: bytes, etag: etag, contentType: contentType, size: size, modified: info.st_mtim, checkedAt: now,
+      response: response)
+    if size <= maxCachedFileSize {
+      let mine = file.copied()
+      cache.files.withLock { $0[key] = mine }
+    }
     return file
   }
 
