@@ -166,11 +166,12 @@ final class HTTPConnection {
 
   /// Server-level checks that the parser leaves to us (RFC 9112 §3.2, §3.2.1; RFC 9110 §9.1).
   private static func validate(_ request: inout HTTPRequest) -> Problem? {
-    let hosts = request.headers.values(for: "Host")
-    if request.version == .http1_1 && hosts.count != 1 {
+    var hosts = 0
+    for field in request.headers where field.name.equalsASCIICaseInsensitive("Host") { hosts += 1 }
+    if request.version == .http1_1 && hosts != 1 {
       return .badRequest("An HTTP/1.1 request needs exactly one Host header field.")
     }
-    if hosts.count > 1 { return .badRequest("More than one Host header field.") }
+    if hosts > 1 { return .badRequest("More than one Host header field.") }
     if let codings = request.headers["Transfer-Encoding"],
       !codings.split(separator: ",").allSatisfy({ $0.trimmingASCIIWhitespace().equalsASCIICaseInsensitive("chunked") })
     {
@@ -203,21 +204,21 @@ final class HTTPConnection {
   }
 
   /// Serializes a response into the output buffer (or starts its stream).
+  /// Framing fields are written here, not added to the response's headers, so
+  /// a prebuilt response (a cached static file) is sent without copying it.
   private func send(_ response: HTTPResponse, for request: HTTPRequest?, keepAlive: Bool) {
-    var response = response
     let isHead = request?.method == .head
     var keepAlive = keepAlive
     let isHTTP10 = request?.version == .http1_0
     responseStarted = true
-    var body: [UInt8] = []
+    var body: [UInt8]?
+    var framing = ""
     var producer: (@Sendable (any ResponseBodyWriter) async throws -> Void)?
     switch response.body {
     case .bytes(let bytes):
       if !response.status.forbidsBody {
-        response.headers.set("Content-Length", String(bytes.count))
+        framing = "Content-Length: \(bytes.count)\r\n"
         if !isHead { body = bytes }
-      } else {
-        response.headers.remove("Content-Length")
       }
     case .stream(let produce):
       if isHead || response.status.forbidsBody {
@@ -226,23 +227,24 @@ final class HTTPConnection {
         keepAlive = false
         producer = produce
       } else {
-        response.headers.set("Transfer-Encoding", "chunked")
+        framing = "Transfer-Encoding: chunked\r\n"
         producer = produce
       }
     }
     if !keepAlive {
-      response.headers.set("Connection", "close")
+      framing += "Connection: close\r\n"
       closeAfterFlush = true
     } else if isHTTP10 {
-      response.headers.set("Connection", "keep-alive")
+      framing += "Connection: keep-alive\r\n"
     }
     response.appendHead(to: &output, date: loop.dateCache.current(), serverName: loop.configuration.serverName)
+    output.append(contentsOf: framing.utf8)
     output.append(contentsOf: "\r\n".utf8)
     if let producer {
       startStream(producer, status: response.status.code, chunked: !isHTTP10)
     } else {
-      output.append(contentsOf: body)
-      logAccess(status: response.status.code, bytes: body.count)
+      if let body { output.append(contentsOf: body) }
+      logAccess(status: response.status.code, bytes: body?.count ?? 0)
     }
   }
 

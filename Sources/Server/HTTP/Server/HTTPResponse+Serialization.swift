@@ -10,12 +10,20 @@ extension HTTPResponse {
     out.append(contentsOf: "\r\nServer: ".utf8)
     out.append(contentsOf: serverName.utf8)
     out.append(contentsOf: "\r\n".utf8)
-    for field in headers.fields {
+    for field in headers.fields where !Self.isFraming(field.name) {
       out.append(contentsOf: field.name.utf8)
       out.append(contentsOf: ": ".utf8)
       out.append(contentsOf: field.value.utf8)
       out.append(contentsOf: "\r\n".utf8)
     }
+  }
+}
+
+extension HTTPResponse {
+  /// Fields the connection writes itself; a handler's values for them are ignored.
+  static func isFraming(_ name: String) -> Bool {
+    name.equalsASCIICaseInsensitive("Content-Length") || name.equalsASCIICaseInsensitive("Transfer-Encoding")
+      || name.equalsASCIICaseInsensitive("Connection")
   }
 }
 
