@@ -35,7 +35,7 @@ let package = Package(
       name: "Content",
       dependencies: [.product(name: "Yams", package: "Yams"), .product(name: "Ink", package: "Ink")],
       path: "Sources/Content",
-      exclude: ["Corpus"]),
+      exclude: ["Corpus", "README.md"]),
     .target(
       name: "Store",
       dependencies: ["Content", "CSQLite", .product(name: "GRDB", package: "GRDB.swift")],

@@ -27,6 +27,15 @@ extension Corpus {
   ///   bad front matter, missing required fields, duplicate ids or slugs, ids that are not 1…N,
   ///   cross-references that do not resolve, table rows of the wrong width.
   public static func load(from directory: URL) throws(CorpusError) -> Corpus {
+    let (corpus, problems) = loadAllowingProblems(from: directory)
+    guard problems.isEmpty else { throw CorpusError(directory: directory.path, problems: problems) }
+    return corpus
+  }
+
+  /// Loads what can be loaded and returns it with every problem ``load(from:)`` would throw, for
+  /// tools that report problems or work on a corpus being written (entries whose front matter is
+  /// broken are left out; dangling references are kept). Servers should use ``load(from:)``.
+  public static func loadAllowingProblems(from directory: URL) -> (corpus: Corpus, problems: [CorpusProblem]) {
     var problems: [CorpusProblem] = []
     var warnings: [CorpusProblem] = []
     var hash = ContentHash()
@@ -34,9 +43,8 @@ extension Corpus {
     guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory),
       isDirectory.boolValue
     else {
-      throw CorpusError(
-        directory: directory.path,
-        problems: [.init(file: "", kind: .missingDirectory, message: "no corpus directory at \(directory.path)")])
+      let problem = CorpusProblem(file: "", kind: .missingDirectory, message: "no corpus directory at \(directory.path)")
+      return (Corpus(questions: [], keywordNotes: [], tables: [], contentHash: 0), [problem])
     }
 
     var questions: [Question] = []
@@ -65,8 +73,7 @@ extension Corpus {
       questions: questions, keywordNotes: notes, tables: tables, contentHash: hash.value,
       warnings: warnings)
     problems += corpus.validationProblems()
-    guard problems.isEmpty else { throw CorpusError(directory: directory.path, problems: problems) }
-    return corpus
+    return (corpus, problems)
   }
 
   /// The `*.md` files of one subfolder, sorted by name, as (relative path, text); folds each name

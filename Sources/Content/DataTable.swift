@@ -32,21 +32,24 @@ public struct DataTable: Sendable, Hashable, Codable, Identifiable {
 
   public var id: String { slug }
 
+  /// Creates a table; HTML left `nil` is rendered from the Markdown.
   public init(
-    slug: String, title: String, keywords: [String] = [], columns: [String], rows: [[String]],
-    related: [CrossReference] = [], bodyMarkdown: String, sourcePath: String = ""
+    slug: String, title: String, titleHTML: String? = nil, keywords: [String] = [],
+    columns: [String], rows: [[String]], columnsHTML: [String]? = nil, rowsHTML: [[String]]? = nil,
+    related: [CrossReference] = [], bodyMarkdown: String, bodyHTML: String? = nil,
+    sourcePath: String = ""
   ) {
     self.slug = slug
     self.title = title
-    self.titleHTML = MarkdownRenderer.inlineHTML(title)
+    self.titleHTML = titleHTML ?? MarkdownRenderer.inlineHTML(title)
     self.keywords = keywords
     self.columns = columns
     self.rows = rows
-    self.columnsHTML = columns.map(MarkdownRenderer.inlineHTML)
-    self.rowsHTML = rows.map { $0.map(MarkdownRenderer.inlineHTML) }
+    self.columnsHTML = columnsHTML ?? columns.map(MarkdownRenderer.inlineHTML)
+    self.rowsHTML = rowsHTML ?? rows.map { $0.map(MarkdownRenderer.inlineHTML) }
     self.related = related
     self.bodyMarkdown = bodyMarkdown
-    self.bodyHTML = MarkdownRenderer.html(bodyMarkdown)
+    self.bodyHTML = bodyHTML ?? MarkdownRenderer.html(bodyMarkdown)
     self.sourcePath = sourcePath
   }
 

@@ -26,6 +26,7 @@ public struct KeywordNote: Sendable, Hashable, Codable, Identifiable {
 
   public var id: String { slug }
 
+  /// Creates an entry; HTML left `nil` is rendered from the Markdown.
   public init(
     slug: String, title: String, titleHTML: String? = nil, summary: String,
     summaryHTML: String? = nil, keywords: [String] = [], related: [CrossReference] = [],

@@ -26,6 +26,7 @@ public struct Question: Sendable, Hashable, Codable, Identifiable {
   /// The file it was loaded from, relative to the corpus directory (`questions/08-….md`).
   public var sourcePath: String
 
+  /// Creates an entry; HTML left `nil` is rendered from the Markdown.
   public init(
     id: Int, slug: String, title: String, titleHTML: String? = nil, topics: [String] = [],
     keywords: [String] = [], related: [CrossReference] = [], experiments: [Experiment] = [],

@@ -1,0 +1,37 @@
+/// Builds FTS5 MATCH expressions from words, never from raw user text: each word becomes an
+/// FTS5 string (double quotes, inner quotes doubled), so no operator, column filter or syntax
+/// character in the input can reach the FTS5 parser.
+enum MatchExpression {
+  /// `word` as an FTS5 string literal.
+  static func quoted(_ word: String) -> String {
+    "\"" + word.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+  }
+
+  /// Every word required; the last one also matches as a prefix: `"tensor" "cores"*`.
+  static func all(_ words: [String]) -> String {
+    join(words, separator: " ")
+  }
+
+  /// Any word suffices; ranking prefers documents with more of them: `"a" OR "b"*`.
+  static func any(_ words: [String]) -> String {
+    join(words, separator: " OR ")
+  }
+
+  private static func join(_ words: [String], separator: String) -> String {
+    var parts = words.map(quoted)
+    if !parts.isEmpty { parts[parts.count - 1] += "*" }
+    return parts.joined(separator: separator)
+  }
+
+  /// The words of `text` for a plain-mode query: tokenized like the index, duplicates dropped,
+  /// at most `limit`.
+  static func words(in text: String, limit: Int) -> [String] {
+    var seen: Set<String> = []
+    var words: [String] = []
+    for word in SearchTokenizer.words(text, limit: limit * 4) where seen.insert(word).inserted {
+      words.append(word)
+      if words.count == limit { break }
+    }
+    return words
+  }
+}
