@@ -12,6 +12,8 @@ struct DocumentEntry: Sendable {
   var title: String
   var titleHTML: String
   var topics: [String]
+  /// The first words of the body (plain text), the snippet of a hit whose body does not match.
+  var lead: String
 }
 
 /// An immutable snapshot of the synced corpus, loaded from the database once per sync and
@@ -70,7 +72,7 @@ final class CorpusCatalog: Sendable {
 
   /// Reads the corpus tables (once per sync; the JSON list columns are decoded here, never on
   /// the request path).
-  static func load(_ db: Database) throws -> CorpusCatalog {
+  static func load(_ db: Database, leadWords: Int) throws -> CorpusCatalog {
     let storedHash = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'corpus_hash'")
     let decoder = JSONDecoder()
     func list<T: Decodable>(_ row: Row, _ column: String, as type: T.Type = T.self) throws -> T {
@@ -111,6 +113,13 @@ final class CorpusCatalog: Sendable {
       Dictionary(questions.map { ("question/\($0.slug)", $0.titleHTML) }, uniquingKeysWith: { a, _ in a })
       .merging(notes.map { ("keyword/\($0.slug)", $0.titleHTML) }, uniquingKeysWith: { a, _ in a })
       .merging(tables.map { ("table/\($0.slug)", $0.titleHTML) }, uniquingKeysWith: { a, _ in a })
+    var leads: [Int64: String] = [:]
+    let firstPassages = try Row.fetchAll(
+      db, sql: "SELECT rowid / ?1, body FROM search_passages WHERE rowid % ?1 = 0",
+      arguments: [Store.passageStride])
+    for row in firstPassages {
+      leads[row[0]] = Passages.lead(of: row[1], words: leadWords)
+    }
     let documents = try Row.fetchAll(db, sql: "SELECT id, kind, slug, question_id, title FROM documents ORDER BY id")
       .compactMap { row -> DocumentEntry? in
         guard let kind = EntryKind(rawValue: row["kind"]) else { return nil }
@@ -120,7 +129,7 @@ final class CorpusCatalog: Sendable {
         return DocumentEntry(
           rowid: rowid, kind: kind, slug: slug, questionID: row["question_id"], title: title,
           titleHTML: titlesHTML["\(kind.rawValue)/\(slug)"] ?? HTMLEscaping.escape(title),
-          topics: topicsByDocument[rowid] ?? [])
+          topics: topicsByDocument[rowid] ?? [], lead: leads[rowid] ?? "")
       }
 
     let words = try Row.fetchAll(db, sql: "SELECT word, frequency FROM vocabulary").map {

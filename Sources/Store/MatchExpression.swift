@@ -7,7 +7,8 @@ enum MatchExpression {
     "\"" + word.replacingOccurrences(of: "\"", with: "\"\"") + "\""
   }
 
-  /// Every word required; the last one also matches as a prefix: `"tensor" "cores"*`.
+  /// Every word required; the last one also matches as a prefix when it has at least
+  /// ``minimumPrefixLength`` characters: `"tensor" "cores"*`.
   static func all(_ words: [String]) -> String {
     join(words, separator: " ")
   }
@@ -17,9 +18,13 @@ enum MatchExpression {
     join(words, separator: " OR ")
   }
 
+  /// A single letter is matched as a word, not a prefix: `c` finds the C language, not every
+  /// word starting with c (which would also cost milliseconds to rank and highlight).
+  static let minimumPrefixLength = 2
+
   private static func join(_ words: [String], separator: String) -> String {
     var parts = words.map(quoted)
-    if !parts.isEmpty { parts[parts.count - 1] += "*" }
+    if let last = words.last, last.count >= minimumPrefixLength { parts[parts.count - 1] += "*" }
     return parts.joined(separator: separator)
   }
 

@@ -3,7 +3,7 @@ import Content
 /// One page of search results.
 ///
 /// JSON keys: `query`, `mode`, `match_expression`, `relaxed`, `total`, `limit`, `offset`, `hits`,
-/// `topic_facets`, `suggestions`, `took_ms`. (``statements`` is not encoded.)
+/// `topic_facets`, `suggestions`, `took_ms`, `cached`. (``statements`` is not encoded.)
 public struct SearchPage: Sendable, Hashable, Codable {
   /// The query text as given.
   public var query: String
@@ -22,11 +22,16 @@ public struct SearchPage: Sendable, Hashable, Codable {
   /// Hits per topic over the whole match set after the kind filter and *before* the topic filter,
   /// so a topic menu can show every choice with its count. Most hits first, then by name.
   public var topicFacets: [TopicCount]
-  /// Corrected queries ("did you mean"), best first, offered when ``total`` is below the
-  /// configured threshold and a correction finds more; otherwise empty.
+  /// Corrected queries ("did you mean"), best first; empty unless a word of the query is not in
+  /// the corpus vocabulary (the last word: does not start any word) or ``total`` is below
+  /// ``Store/Configuration/suggestionThreshold``, and only corrections that find something.
+  /// (`coalesing` finds question 8 through stemming and still suggests `coalescing`.)
   public var suggestions: [String]
   /// Time spent in ``Store/search(_:)``.
   public var took: Duration
+  /// Whether the page came from the search cache (see
+  /// ``Store/Configuration/searchCacheCapacity``).
+  public var cached: Bool = false
   /// The SQL statements this search ran, with their arguments, for benchmarks
   /// (``Store/runStatements(_:)``). Not encoded.
   public var statements: [SearchStatement]
@@ -51,7 +56,7 @@ public struct SearchPage: Sendable, Hashable, Codable {
   }
 
   enum CodingKeys: String, CodingKey {
-    case query, mode, relaxed, total, limit, offset, hits, suggestions
+    case query, mode, relaxed, total, limit, offset, hits, suggestions, cached
     case matchExpression = "match_expression"
     case topicFacets = "topic_facets"
     case tookMilliseconds = "took_ms"
@@ -70,6 +75,7 @@ public struct SearchPage: Sendable, Hashable, Codable {
     topicFacets = try container.decode([TopicCount].self, forKey: .topicFacets)
     suggestions = try container.decode([String].self, forKey: .suggestions)
     took = .microseconds(Int64((try container.decode(Double.self, forKey: .tookMilliseconds) * 1000).rounded()))
+    cached = try container.decodeIfPresent(Bool.self, forKey: .cached) ?? false
     statements = []
   }
 
@@ -86,6 +92,7 @@ public struct SearchPage: Sendable, Hashable, Codable {
     try container.encode(topicFacets, forKey: .topicFacets)
     try container.encode(suggestions, forKey: .suggestions)
     try container.encode(tookMilliseconds, forKey: .tookMilliseconds)
+    try container.encode(cached, forKey: .cached)
   }
 
   /// ``took`` in milliseconds (microsecond precision).

@@ -22,9 +22,13 @@ extension Store {
     /// Raw-mode expressions longer than this many bytes are refused as
     /// ``StoreError/invalidQuery(_:)``. Default: 4096.
     public var maximumRawQueryBytes: Int = 4096
-    /// A search that matches fewer documents than this gets "did you mean" suggestions.
-    /// Default: 3.
+    /// A search that matches fewer documents than this gets "did you mean" suggestions (as does
+    /// one with a word missing from the corpus vocabulary). Default: 3.
     public var suggestionThreshold: Int = 3
+    /// How many search pages to keep, keyed by the whole query; a page is valid until the next
+    /// corpus sync that changes the corpus. 0 turns the cache off. Default: 512 (a page is a few
+    /// KB).
+    public var searchCacheCapacity: Int = 512
     /// The number of tokens in each snippet. Default: 24.
     public var snippetTokens: Int = 24
     /// The file extension of job result payloads (`<id>.<ext>`). Default: `npy`.

@@ -37,8 +37,9 @@ extension Store {
       }
     }
     if outcome != .unchanged || catalog.storedHash != hash {
-      let fresh = try mappingErrors { try pool.read { db in try CorpusCatalog.load(db) } }
+      let fresh = try mappingErrors { try pool.read { db in try CorpusCatalog.load(db, leadWords: configuration.snippetTokens) } }
       catalogState.withLock { $0 = fresh }
+      searchCache.removeAll()
     }
     return outcome
   }
@@ -51,7 +52,7 @@ extension Store {
   private static func replaceCorpus(with corpus: Corpus, in db: Database) throws -> Int {
     // Entry rows are written before their `documents` rows; check the references at commit.
     try db.execute(sql: "PRAGMA defer_foreign_keys = ON")
-    for table in ["questions", "keywords", "data_tables", "document_topics", "documents", "search_index", "vocabulary"] {
+    for table in ["questions", "keywords", "data_tables", "document_topics", "documents", "search_index", "search_passages", "vocabulary"] {
       try db.execute(sql: "DELETE FROM \(table)")
     }
     let encoder = JSONEncoder()
@@ -142,6 +143,11 @@ extension Store {
       try db.execute(
         sql: "INSERT INTO search_index (rowid, title, keywords, body) VALUES (?, ?, ?, ?)",
         arguments: [document.rowid, title, keywords, body])
+      for (number, passage) in Passages.split(body).enumerated() where number < Int(passageStride) {
+        try db.execute(
+          sql: "INSERT INTO search_passages (rowid, body) VALUES (?, ?)",
+          arguments: [document.rowid * passageStride + Int64(number), passage])
+      }
       var seen: Set<String> = []
       for word in SearchTokenizer.words(title + "\n" + keywords + "\n" + body)
       where word.unicodeScalars.count >= 2 && word.unicodeScalars.count <= 40
@@ -157,6 +163,7 @@ extension Store {
         arguments: [word, counts.frequency, counts.documents])
     }
     try db.execute(sql: "INSERT INTO search_index (search_index) VALUES ('optimize')")
+    try db.execute(sql: "INSERT INTO search_passages (search_passages) VALUES ('optimize')")
     return documents.count
   }
 }

@@ -2,12 +2,17 @@ import GRDB
 
 extension Store {
   /// The FTS5 tokenizer: Porter stemming over `unicode61` (case and diacritics folded), with `_`
-  /// as a token character so that Python identifiers such as `__slots__` stay whole.
+  /// as a token character so that Python identifiers such as `__slots__` stay whole. Both FTS5
+  /// tables also keep prefix indexes for 2- and 3-character prefixes (`prefix = '2 3'`), which
+  /// make the typed-so-far last word cheap.
   static let tokenizer = "porter unicode61 remove_diacritics 2 tokenchars '_'"
 
   /// Bumped whenever the way documents are turned into index rows changes, so that an unchanged
   /// corpus is re-indexed by the new code. Part of the stored corpus hash.
   static let indexVersion = 1
+
+  /// Passage rowids are `document id × passageStride + passage number`.
+  static let passageStride: Int64 = 10_000
 
   /// The named, append-only migrations. Never edit a shipped migration; add a new one.
   static var migrator: DatabaseMigrator {
@@ -86,9 +91,18 @@ extension Store {
         );
         CREATE VIRTUAL TABLE search_index USING fts5(
           title, keywords, body,
-          tokenize = "\(tokenizer)"
+          tokenize = "\(tokenizer)",
+          prefix = '2 3'
         );
         CREATE VIRTUAL TABLE search_terms USING fts5vocab(search_index, row);
+        -- Each body cut into passages of a few hundred characters, for snippets: FTS5's
+        -- snippet() tokenizes the whole text it is given, so a snippet of one best passage costs
+        -- a tenth of a snippet of the whole body.
+        CREATE VIRTUAL TABLE search_passages USING fts5(
+          body,
+          tokenize = "\(tokenizer)",
+          prefix = '2 3'
+        );
         CREATE TABLE vocabulary (
           word      TEXT PRIMARY KEY NOT NULL,
           frequency INTEGER NOT NULL,

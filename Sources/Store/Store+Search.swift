@@ -10,11 +10,33 @@ extension Store {
     WHERE search_index MATCH ?1 ORDER BY 2, rowid
     """
 
-  /// Snippets of the body column for the rows of one page (`?2` is a JSON array of rowids).
-  /// Matches are wrapped in U+E000/U+E001, turned into `<mark>` by ``SnippetMarkup``.
-  func snippetSQL() -> String {
+  /// The snippet length in tokens, clamped to FTS5's 1…64.
+  var snippetTokenCount: Int { max(1, min(configuration.snippetTokens, 64)) }
+
+  /// Plain-mode snippets: for each document of one page (`?2`, a JSON array of document ids) the
+  /// best passage by bm25 under `?1` (the query's any-word expression), and its snippet. Only
+  /// one passage per document is tokenized by `snippet()`. Matches are wrapped in U+E000/U+E001
+  /// and turned into `<mark>` by ``SnippetMarkup``.
+  func passageSnippetSQL() -> String {
     """
-    SELECT rowid, snippet(search_index, 2, char(57344), char(57345), '…', \(max(1, min(configuration.snippetTokens, 64))))
+    SELECT rowid / \(Self.passageStride), snippet(search_passages, 0, char(57344), char(57345), '…', \(snippetTokenCount))
+    FROM search_passages
+    WHERE search_passages MATCH ?1 AND rowid IN (
+      SELECT rowid FROM (
+        SELECT rowid, row_number() OVER (
+          PARTITION BY rowid / \(Self.passageStride) ORDER BY bm25(search_passages), rowid) AS n
+        FROM search_passages
+        WHERE search_passages MATCH ?1
+          AND rowid / \(Self.passageStride) IN (SELECT value FROM json_each(?2)))
+      WHERE n = 1)
+    """
+  }
+
+  /// Raw-mode snippets: the whole body column of the page's documents (`?2`) under the user's
+  /// expression, which may use column filters and operators that passages cannot answer.
+  func bodySnippetSQL() -> String {
+    """
+    SELECT rowid, snippet(search_index, 2, char(57344), char(57345), '…', \(snippetTokenCount))
     FROM search_index WHERE search_index MATCH ?1 AND rowid IN (SELECT value FROM json_each(?2))
     """
   }
@@ -25,9 +47,33 @@ extension Store {
   /// Plain mode never fails on the text: any string (operators, quotes, NUL, emoji, 10 KB) yields
   /// a page, possibly empty. Raw mode throws ``StoreError/invalidQuery(_:)`` for an expression
   /// FTS5 rejects. Either may throw ``StoreError/timeLimitExceeded(_:)``.
+  ///
+  /// Pages are cached per query until the corpus changes (``SearchPage/cached`` says so).
   public func search(_ query: SearchQuery) throws(StoreError) -> SearchPage {
     let started = ContinuousClock.now
     let catalog = self.catalog
+    if var page = searchCache.page(for: query, catalog: catalog) {
+      page.cached = true
+      page.took = ContinuousClock.now - started
+      return page
+    }
+    var page = try computeSearch(query, catalog: catalog)
+    searchCache.store(page, for: query, catalog: catalog)
+    page.took = ContinuousClock.now - started
+    return page
+  }
+
+  /// Runs a search without the cache (the SQL path every time). Benchmarks and tests compare it
+  /// with ``search(_:)``.
+  public func searchUncached(_ query: SearchQuery) throws(StoreError) -> SearchPage {
+    let started = ContinuousClock.now
+    var page = try computeSearch(query, catalog: catalog)
+    page.took = ContinuousClock.now - started
+    return page
+  }
+
+  private func computeSearch(_ query: SearchQuery, catalog: CorpusCatalog) throws(StoreError) -> SearchPage {
+    let started = ContinuousClock.now
     var words: [String] = []
     var expressions: [String] = []
     switch query.mode {
@@ -48,7 +94,7 @@ extension Store {
         took: ContinuousClock.now - started)
     }
 
-    let snippetSQL = snippetSQL()
+    let snippetSQL = query.mode == .plain ? passageSnippetSQL() : bodySnippetSQL()
     var page = try limitedRead { db -> SearchPage in
       var expressionIndex = 0
       var matches = try Self.matches(of: expressions[0], in: db, query: query, catalog: catalog)
@@ -57,14 +103,17 @@ extension Store {
         matches = try Self.matches(of: expressions[1], in: db, query: query, catalog: catalog)
       }
       let expression = expressions[expressionIndex]
+      // Passages are matched with any word: a passage holding some of the words is still the
+      // right excerpt of a document that holds them all.
+      let snippetExpression = query.mode == .plain ? expressions[expressions.count - 1] : expression
       let pageRows = matches.ranked.dropFirst(query.offset).prefix(query.limit)
       var statements = [SearchStatement(sql: Self.rankingSQL, arguments: [expression])]
 
       var snippets: [Int64: String] = [:]
       if !pageRows.isEmpty {
         let rowids = "[" + pageRows.map { String($0.document.rowid) }.joined(separator: ",") + "]"
-        statements.append(SearchStatement(sql: snippetSQL, arguments: [expression, rowids]))
-        let cursor = try Row.fetchCursor(db.cachedStatement(sql: snippetSQL), arguments: [expression, rowids])
+        statements.append(SearchStatement(sql: snippetSQL, arguments: [snippetExpression, rowids]))
+        let cursor = try Row.fetchCursor(db.cachedStatement(sql: snippetSQL), arguments: [snippetExpression, rowids])
         while let row = try cursor.next() {
           snippets[row[0]] = SnippetMarkup.html(row[1] as String? ?? "")
         }
@@ -73,7 +122,8 @@ extension Store {
         SearchHit(
           kind: match.document.kind, id: match.document.questionID, slug: match.document.slug,
           title: match.document.title, titleHTML: match.document.titleHTML,
-          topics: match.document.topics, snippet: snippets[match.document.rowid] ?? "",
+          topics: match.document.topics,
+          snippet: snippets[match.document.rowid] ?? SnippetMarkup.html(match.document.lead),
           score: -match.rank)
       }
       return SearchPage(
@@ -83,7 +133,9 @@ extension Store {
         took: .zero, statements: statements)
     }
 
-    if query.mode == .plain, page.total < configuration.suggestionThreshold || page.relaxed {
+    if query.mode == .plain, page.total < configuration.suggestionThreshold || page.relaxed
+      || words.enumerated().contains(where: { !catalog.vocabulary.knows($1, asPrefix: $0 == words.count - 1) })
+    {
       page.suggestions = try suggestions(for: words, matchingAtLeast: page.relaxed ? 0 : page.total, query: query, catalog: catalog)
     }
     page.took = ContinuousClock.now - started
@@ -156,9 +208,7 @@ extension Store {
     let vocabulary = catalog.vocabulary
     guard !words.isEmpty, !vocabulary.isEmpty else { return [] }
     let corrections = words.enumerated().map { index, word -> [String] in
-      if vocabulary.contains(word) { return [] }
-      if index == words.count - 1, vocabulary.hasWord(withPrefix: word) { return [] }
-      return vocabulary.corrections(for: word)
+      vocabulary.knows(word, asPrefix: index == words.count - 1) ? [] : vocabulary.corrections(for: word)
     }
     guard let first = corrections.firstIndex(where: { !$0.isEmpty }) else { return [] }
     var candidates: [[String]] = []

@@ -26,11 +26,14 @@ public final class Store: Sendable {
   let pool: DatabasePool
   /// The corpus as last synced or loaded; replaced whole, read without holding the lock.
   let catalogState: Mutex<CorpusCatalog>
+  /// Search pages computed from the current catalog.
+  let searchCache: SearchCache
 
   /// Opens (creating when needed) the database in ``Configuration/dataDirectory``, runs pending
   /// migrations and loads the corpus catalog left by the last ``syncCorpus(_:)``.
   public init(configuration: Configuration) throws(StoreError) {
     self.configuration = configuration
+    searchCache = SearchCache(capacity: configuration.searchCacheCapacity)
     let fileManager = FileManager.default
     for directory in [configuration.dataDirectory, configuration.resultsDirectory] {
       do {
@@ -50,7 +53,7 @@ public final class Store: Sendable {
     do {
       pool = try DatabasePool(path: configuration.databaseURL.path, configuration: grdb)
       try Self.migrator.migrate(pool)
-      let catalog = try pool.read { db in try CorpusCatalog.load(db) }
+      let catalog = try pool.read { db in try CorpusCatalog.load(db, leadWords: configuration.snippetTokens) }
       catalogState = Mutex(catalog)
     } catch {
       throw StoreError(error)

@@ -8,20 +8,36 @@ struct Vocabulary: Sendable {
     var frequency: Int
   }
 
-  private let entries: [(word: Word, scalars: [Unicode.Scalar])]
+  private let entries: [(word: Word, scalars: [Unicode.Scalar], letters: UInt64)]
   private let frequencies: [String: Int]
+  /// Every word, sorted by code units, for prefix lookups by binary search.
+  private let sorted: [String]
 
   init(_ words: [Word]) {
-    entries = words.map { ($0, Array($0.text.unicodeScalars)) }
+    entries = words.map { ($0, Array($0.text.unicodeScalars), Self.letterMask($0.text.unicodeScalars)) }
     frequencies = Dictionary(words.map { ($0.text, $0.frequency) }, uniquingKeysWith: +)
+    sorted = words.map(\.text).sorted()
   }
 
   var isEmpty: Bool { entries.isEmpty }
 
   func contains(_ word: String) -> Bool { frequencies[word] != nil }
 
+  /// Whether some word starts with `prefix` (O(log n)).
   func hasWord(withPrefix prefix: String) -> Bool {
-    entries.contains { $0.word.text.hasPrefix(prefix) }
+    var low = 0
+    var high = sorted.count
+    while low < high {
+      let middle = (low + high) / 2
+      if sorted[middle] < prefix { low = middle + 1 } else { high = middle }
+    }
+    return low < sorted.count && sorted[low].hasPrefix(prefix)
+  }
+
+  /// Whether `word` is known: a vocabulary word, or (for the word being typed, `asPrefix`) the
+  /// start of one.
+  func knows(_ word: String, asPrefix: Bool) -> Bool {
+    contains(word) || (asPrefix && hasWord(withPrefix: word))
   }
 
   /// Up to `limit` vocabulary words within Damerau–Levenshtein distance 2 of `word` (1 for words
@@ -31,14 +47,24 @@ struct Vocabulary: Sendable {
     let target = Array(word.unicodeScalars)
     guard target.count >= 3 else { return [] }
     let maximum = target.count <= 4 ? 1 : 2
+    let targetLetters = Self.letterMask(word.unicodeScalars)
     var found: [(distance: Int, frequency: Int, text: String)] = []
-    for (candidate, scalars) in entries where abs(scalars.count - target.count) <= maximum {
-      guard candidate.text != word else { continue }
+    for (candidate, scalars, letters) in entries where abs(scalars.count - target.count) <= maximum {
+      // Each edit adds or removes at most one kind of letter, a transposition none, so words
+      // whose letter sets differ in more than 2 × maximum kinds are out of reach.
+      guard (letters ^ targetLetters).nonzeroBitCount <= 2 * maximum, candidate.text != word else { continue }
       let distance = Self.distance(target, scalars, atMost: maximum)
       if distance <= maximum { found.append((distance, candidate.frequency, candidate.text)) }
     }
     found.sort { ($0.distance, -$0.frequency, $0.text) < ($1.distance, -$1.frequency, $1.text) }
     return found.prefix(limit).map(\.text)
+  }
+
+  /// The set of letters of a word, folded into 64 buckets (so a lower bound, never too high).
+  static func letterMask(_ scalars: String.UnicodeScalarView) -> UInt64 {
+    var mask: UInt64 = 0
+    for scalar in scalars { mask |= 1 << UInt64(scalar.value & 63) }
+    return mask
   }
 
   /// The optimal-string-alignment Damerau–Levenshtein distance (insertions, deletions,

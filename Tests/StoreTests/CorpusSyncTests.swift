@@ -26,6 +26,24 @@ struct CorpusSyncTests {
     #expect(try temporary.store.search(SearchQuery("crème")).total == 0)
   }
 
+  @Test func searchCache_ServesRepeatsUntilTheCorpusChanges() throws {
+    let temporary = try TemporaryStore()
+    defer { temporary.remove() }
+    var files = Fixtures.searchFiles()
+    try temporary.store.syncCorpus(try Fixtures.corpus(files))
+    let first = try temporary.store.search(SearchQuery("systolic"))
+    #expect(!first.cached && first.total == 0)
+    let again = try temporary.store.search(SearchQuery("systolic"))
+    #expect(again.cached && again.hits == first.hits)
+    #expect(try !temporary.store.search(SearchQuery("systolic", limit: 5)).cached, "the whole query is the key")
+
+    files["questions/03-tensor-cores.md"]! += "\nSystolic arrays."
+    try temporary.store.syncCorpus(try Fixtures.corpus(files))
+    let after = try temporary.store.search(SearchQuery("systolic"))
+    #expect(!after.cached && after.hits.first?.id == 3)
+    #expect(try temporary.store.searchUncached(SearchQuery("systolic")).hits == after.hits)
+  }
+
   @Test func reopenedStore_ServesLookupsWithoutResync() throws {
     let temporary = try TemporaryStore()
     defer { temporary.remove() }

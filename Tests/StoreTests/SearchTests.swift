@@ -221,3 +221,29 @@ struct SearchTests {
     }
   }
 }
+
+@Suite("Did-you-mean distance")
+struct VocabularyTests {
+  @Test(arguments: [
+    ("warp", "warp", 0), ("warpp", "warp", 1), ("wrap", "warp", 1), ("coalesing", "coalescing", 1),
+    ("memroy", "memory", 1), ("abc", "xyz", 3), ("", "abc", 3), ("kitten", "sitting", 3),
+  ])
+  func distance_IsDamerauLevenshtein(_ a: String, _ b: String, _ expected: Int) {
+    let distance = Vocabulary.distance(Array(a.unicodeScalars), Array(b.unicodeScalars), atMost: 5)
+    #expect(distance == expected)
+  }
+
+  @Test func corrections_PreferCloseThenFrequentWords() {
+    let vocabulary = Vocabulary([
+      .init(text: "warp", frequency: 40), .init(text: "warps", frequency: 5),
+      .init(text: "wraps", frequency: 2), .init(text: "coalescing", frequency: 9),
+      .init(text: "unrelated", frequency: 100),
+    ])
+    #expect(vocabulary.corrections(for: "warpp") == ["warp", "warps", "wraps"])
+    #expect(vocabulary.corrections(for: "coalesing") == ["coalescing"])
+    #expect(vocabulary.corrections(for: "zz").isEmpty, "two letters are too short to correct")
+    #expect(vocabulary.hasWord(withPrefix: "coal"))
+    #expect(!vocabulary.hasWord(withPrefix: "coalz"))
+    #expect(vocabulary.knows("wa", asPrefix: true) && !vocabulary.knows("wa", asPrefix: false))
+  }
+}
