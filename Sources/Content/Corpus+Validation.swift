@@ -40,7 +40,37 @@ extension Corpus {
           message: "related `\(reference)` does not name an entry of the corpus"))
       }
     }
+
+    let bodies: [(String, String)] =
+      questions.map { ($0.sourcePath, $0.answerMarkdown) }
+      + keywordNotes.map { ($0.sourcePath, $0.bodyMarkdown) }
+      + tables.map { ($0.sourcePath, $0.bodyMarkdown) }
+    for (file, markdown) in bodies {
+      for target in Self.linkTargets(in: markdown) {
+        guard let reference = CrossReference(target), contains(reference) else {
+          problems.append(.init(
+            file: file, kind: .danglingReference,
+            message: "the link to `\(target)` in the body does not name an entry of the corpus"))
+          continue
+        }
+      }
+    }
     return problems
+  }
+
+  /// The targets of Markdown links that look like cross-references: `[text](question:8)`.
+  static func linkTargets(in markdown: String) -> [String] {
+    var targets: [String] = []
+    var rest = markdown[...]
+    while let open = rest.range(of: "](") {
+      rest = rest[open.upperBound...]
+      guard let close = rest.firstIndex(of: ")") else { break }
+      let target = String(rest[..<close])
+      if target.hasPrefix("question:") || target.hasPrefix("keyword:") || target.hasPrefix("table:") {
+        targets.append(target)
+      }
+    }
+    return targets
   }
 
   private func duplicateSlugs(_ slugs: [(String, String)], kind: String) -> [CorpusProblem] {

@@ -10,10 +10,18 @@ import Ink
 /// its first word, restricted to `[A-Za-z0-9_+#.-]` (```` ```python title="x" ```` becomes
 /// ```` ```python ````). Raw HTML in the Markdown passes through: corpus files are trusted
 /// project sources, reviewed like code.
+///
+/// Two more fixes around Ink 0.6:
+/// - Ink ends a paragraph at a line that starts with `` ` ``, `-`, `#` or `<`, so a soft-wrapped
+///   sentence whose next line starts with inline code was cut in two. Soft line breaks inside
+///   paragraphs and list items are joined first (``joiningSoftLineBreaks(_:)``).
+/// - Links to cross-references (`[question 8](question:8)`) get a site path and keep the
+///   reference: `<a href="/questions/8" data-ref="question:8">` (see ``CrossReference/path``).
 public enum MarkdownRenderer {
   /// Block HTML for a Markdown document.
   public static func html(_ markdown: String) -> String {
-    MarkdownParser().html(from: sanitizingFenceInfo(markdown))
+    let prepared = joiningSoftLineBreaks(sanitizingFenceInfo(markdown))
+    return rewritingCrossReferenceLinks(MarkdownParser().html(from: prepared))
   }
 
   /// Inline HTML for a short Markdown fragment (a title, a table cell): the paragraph wrapper is
@@ -21,7 +29,7 @@ public enum MarkdownRenderer {
   public static func inlineHTML(_ markdown: String) -> String {
     let trimmed = markdown.trimmingCharacters(in: .whitespacesAndNewlines)
     guard !trimmed.isEmpty else { return "" }
-    let rendered = MarkdownParser().html(from: trimmed)
+    let rendered = rewritingCrossReferenceLinks(MarkdownParser().html(from: trimmed))
     if rendered.hasPrefix("<p>"), rendered.hasSuffix("</p>"),
       rendered.dropFirst(3).range(of: "<p>") == nil
     {
@@ -54,5 +62,89 @@ public enum MarkdownRenderer {
       }
     }
     return output.joined(separator: "\n")
+  }
+
+  /// Joins each line that continues a paragraph or list item onto the line before it, outside
+  /// code fences. A line starts a new block when the line before is blank, a heading, a table
+  /// row, an HTML tag or ends in a hard break (two spaces), or when it is itself blank, a heading (`#`), a
+  /// quote (`>`), a table row (`|`), an HTML tag, a fence, a rule or a list item (`- `, `* `,
+  /// `+ `, `1. `, `1) `).
+  static func joiningSoftLineBreaks(_ markdown: String) -> String {
+    var output: [String] = []
+    var openFence: Int? = nil
+    var previousJoinable = false
+    for line in markdown.split(separator: "\n", omittingEmptySubsequences: false) {
+      let body = line.drop(while: { $0 == " " || $0 == "\t" })
+      let ticks = body.prefix(while: { $0 == "`" }).count
+      if let fence = openFence {
+        if ticks == fence, body.dropFirst(ticks).allSatisfy(\.isWhitespace) { openFence = nil }
+        output.append(String(line))
+        previousJoinable = false
+        continue
+      }
+      if ticks >= 3 {
+        openFence = ticks
+        output.append(String(line))
+        previousJoinable = false
+        continue
+      }
+      if previousJoinable, !startsBlock(body) {
+        output[output.count - 1] += " " + body
+      } else {
+        output.append(String(line))
+      }
+      previousJoinable = !body.isEmpty && !line.hasSuffix("  ")
+        && !["#", "|"].contains(body.first ?? " ") && !isRule(body) && !isHTMLTag(body)
+    }
+    return output.joined(separator: "\n")
+  }
+
+  private static func startsBlock(_ line: Substring) -> Bool {
+    guard let first = line.first else { return true }
+    switch first {
+    case "#", ">", "|":
+      return true
+    case "<":
+      return isHTMLTag(line)
+    case "-", "*", "+":
+      return line.dropFirst().first == " " || isRule(line)
+    case "_":
+      return isRule(line)
+    default:
+      let digits = line.prefix(while: \.isNumber)
+      guard !digits.isEmpty, digits.count <= 9 else { return false }
+      let rest = line.dropFirst(digits.count)
+      return (rest.first == "." || rest.first == ")") && rest.dropFirst().first == " "
+    }
+  }
+
+  private static func isHTMLTag(_ line: Substring) -> Bool {
+    line.first == "<" && (line.dropFirst().first.map { $0.isLetter || $0 == "/" || $0 == "!" } ?? false)
+  }
+
+  private static func isRule(_ line: Substring) -> Bool {
+    let marks = line.filter { !$0.isWhitespace }
+    guard marks.count >= 3, let first = marks.first, "-*_".contains(first) else { return false }
+    return marks.allSatisfy { $0 == first }
+  }
+
+  /// Rewrites `href="question:8"` (and `keyword:`, `table:`) to the entry's site path plus a
+  /// `data-ref` attribute; other links are left alone.
+  static func rewritingCrossReferenceLinks(_ html: String) -> String {
+    guard html.contains("href=\"question:") || html.contains("href=\"keyword:")
+      || html.contains("href=\"table:")
+    else { return html }
+    var result = ""
+    var rest = html[...]
+    while let range = rest.range(of: "href=\"") {
+      result += rest[..<range.upperBound]
+      rest = rest[range.upperBound...]
+      guard let close = rest.firstIndex(of: "\""),
+        let reference = CrossReference(String(rest[..<close]))
+      else { continue }
+      result += HTMLEscaping.escape(reference.path) + "\" data-ref=\"" + HTMLEscaping.escape(reference.description)
+      rest = rest[close...]
+    }
+    return result + rest
   }
 }

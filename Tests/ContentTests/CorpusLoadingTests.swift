@@ -99,6 +99,15 @@ struct CorpusLoadingTests {
     #expect(dangling.map(\.message).joined().contains("question:9"))
   }
 
+  @Test func rejectsDanglingLinkInBody() throws {
+    var files = FixtureCorpus.validFiles
+    files["questions/03-third.md"] = FixtureCorpus.question(
+      id: 3, slug: "third", title: "Third?",
+      body: "See [the first](question:1), [a note](keyword:frozenset) and [nothing](keyword:nope).")
+    let error = try loadError(files)
+    #expect(error.problems.map(\.message) == ["the link to `keyword:nope` in the body does not name an entry of the corpus"])
+  }
+
   @Test func listsEveryProblem_NotOnlyTheFirst() throws {
     var files = FixtureCorpus.validFiles
     files["questions/05-fifth.md"] = FixtureCorpus.question(

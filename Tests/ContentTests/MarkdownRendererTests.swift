@@ -22,6 +22,39 @@ struct MarkdownRendererTests {
     #expect(MarkdownRenderer.html("```\nx\n```").hasPrefix("<pre><code>"))
   }
 
+  @Test func softLineBreaks_AreJoinedSoInlineCodeDoesNotSplitParagraphs() {
+    let html = MarkdownRenderer.html("""
+      FP16 training needs a
+      `GradScaler` to avoid underflow.
+
+      - **TensorFlow**: traces a graph.
+        `jit_compile=True` compiles it with **XLA**.
+      - second item
+
+      ```python
+      x = 1
+      `y`
+      ```
+      """)
+    #expect(html.contains("<p>FP16 training needs a <code>GradScaler</code> to avoid underflow.</p>"))
+    #expect(html.contains("<li><strong>TensorFlow</strong>: traces a graph. <code>jit_compile=True</code> compiles it with <strong>XLA</strong>.</li>"))
+    #expect(html.contains("<li>second item</li>"))
+    #expect(html.contains("x = 1\n`y`"))
+  }
+
+  @Test func joiningSoftLineBreaks_KeepsBlocksApart() {
+    let markdown = "# Title\ntext\nmore\n\n| a | b |\n| - | - |\n> quote\n<div>\nhard  \nbreak\n---\nafter"
+    #expect(MarkdownRenderer.joiningSoftLineBreaks(markdown)
+      == "# Title\ntext more\n\n| a | b |\n| - | - |\n> quote\n<div>\nhard  \nbreak\n---\nafter")
+  }
+
+  @Test func crossReferenceLinks_GetSitePaths() {
+    let html = MarkdownRenderer.html("See [question 8](question:8), [`frozenset`](keyword:frozenset) and [docs](https://example.com).")
+    #expect(html.contains(#"<a href="/questions/8" data-ref="question:8">question 8</a>"#))
+    #expect(html.contains(#"<a href="/keywords/frozenset" data-ref="keyword:frozenset"><code>frozenset</code></a>"#))
+    #expect(html.contains(#"<a href="https://example.com">docs</a>"#))
+  }
+
   @Test func inlineHTML_DropsParagraphWrapper() {
     #expect(MarkdownRenderer.inlineHTML("`@classmethod`") == "<code>@classmethod</code>")
     #expect(MarkdownRenderer.inlineHTML("_(none)_") == "<em>(none)</em>")
