@@ -76,25 +76,45 @@ extension Corpus {
     return (corpus, problems)
   }
 
+  /// The content hash of the corpus under `directory`, computed from the files alone (no
+  /// parsing): equal to ``contentHash`` of what ``load(from:)`` would return. Cheap enough to poll
+  /// for "reload when changed" (it reads the files, about 150 KB).
+  public static func contentHash(at directory: URL) -> UInt64 {
+    var hash = ContentHash()
+    for folder in folders {
+      for (file, url) in entryFiles(in: directory, folder: folder) {
+        guard let data = FileManager.default.contents(atPath: url.path) else { continue }
+        hash.combine(file: file, data: data)
+      }
+    }
+    return hash.value
+  }
+
+  /// The entry subfolders, in the order they are read and hashed.
+  static let folders = ["questions", "keywords", "tables"]
+
+  /// The `*.md` files of one subfolder, sorted by name: (relative path, URL).
+  private static func entryFiles(in directory: URL, folder: String) -> [(String, URL)] {
+    let folderURL = directory.appendingPathComponent(folder, isDirectory: true)
+    guard let names = try? FileManager.default.contentsOfDirectory(atPath: folderURL.path) else {
+      return []
+    }
+    return names.sorted().filter { $0.hasSuffix(".md") && !$0.hasPrefix(".") }
+      .map { ("\(folder)/\($0)", folderURL.appendingPathComponent($0)) }
+  }
+
   /// The `*.md` files of one subfolder, sorted by name, as (relative path, text); folds each name
   /// and its bytes into `hash`.
   private static func readEntries(
     in directory: URL, folder: String, hash: inout ContentHash, problems: inout [CorpusProblem]
   ) -> [(String, String)] {
-    let folderURL = directory.appendingPathComponent(folder, isDirectory: true)
-    guard let names = try? FileManager.default.contentsOfDirectory(atPath: folderURL.path) else {
-      return []
-    }
     var entries: [(String, String)] = []
-    for name in names.sorted() where name.hasSuffix(".md") && !name.hasPrefix(".") {
-      let file = "\(folder)/\(name)"
-      guard let data = FileManager.default.contents(atPath: folderURL.appendingPathComponent(name).path) else {
+    for (file, url) in entryFiles(in: directory, folder: folder) {
+      guard let data = FileManager.default.contents(atPath: url.path) else {
         problems.append(.init(file: file, kind: .unreadableFile, message: "cannot read the file"))
         continue
       }
-      hash.combine(field: file)
-      hash.combine(data)
-      hash.combine(CollectionOfOne(0))
+      hash.combine(file: file, data: data)
       guard let text = String(data: data, encoding: .utf8) else {
         problems.append(.init(file: file, kind: .unreadableFile, message: "the file is not UTF-8"))
         continue

@@ -7,8 +7,8 @@ public struct SearchQuery: Sendable, Hashable {
   public var text: String
   /// Only these kinds of entry; empty means all. Default: all.
   public var kinds: Set<EntryKind>
-  /// Only entries with this topic (questions; keyword notes and tables have no topics). Default:
-  /// `nil`, any topic.
+  /// Only entries with this topic (questions; keyword notes and tables have no topics), compared
+  /// lower-cased. Default: `nil`, any topic.
   public var topic: String?
   /// Hits per page, clamped to 1…100. Default: 20.
   public var limit: Int {
@@ -37,7 +37,7 @@ public struct SearchQuery: Sendable, Hashable {
   ) {
     self.text = text
     self.kinds = kinds
-    self.topic = topic.flatMap { $0.isEmpty ? nil : $0 }
+    self.topic = topic.flatMap { $0.isEmpty ? nil : $0.lowercased() }
     self.mode = mode
     self.limit = limit
     self.offset = offset

@@ -65,6 +65,13 @@ public final class Store: Sendable {
     try self.init(configuration: Configuration(dataDirectory: dataDirectory))
   }
 
+  /// Closes the database connections (checkpointing the WAL). Every later call fails with a
+  /// ``StoreError/database(code:message:)``. Optional: the connections also close when the store
+  /// is released.
+  public func close() throws(StoreError) {
+    try mappingErrors { try pool.close() }
+  }
+
   /// The catalog currently served.
   var catalog: CorpusCatalog {
     catalogState.withLock { $0 }

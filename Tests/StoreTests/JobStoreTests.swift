@@ -121,7 +121,7 @@ struct JobStoreTests {
     let base = Date(timeIntervalSince1970: 1_800_000_000)
     let store = temporary.store
     for (index, id) in ["q2", "r1", "q1", "done"].enumerated() {
-      try store.insertJob(NewJob(id: id, kind: "k", spec: [:], createdAt: base + Double(10 - index)))
+      _ = try store.insertJob(NewJob(id: id, kind: "k", spec: [:], createdAt: base + Double(10 - index)))
     }
     try store.updateJob(id: "r1", .running())
     try store.updateJob(id: "done", .running())
@@ -146,13 +146,13 @@ struct JobStoreTests {
     let now = Date()
     for index in 0..<6 {
       let id = "f\(index)"
-      try store.insertJob(NewJob(id: id, kind: "k", spec: [:]))
+      _ = try store.insertJob(NewJob(id: id, kind: "k", spec: [:]))
       // f0, f1 finished two days ago; f2…f5 a minute apart, recently.
       let finished = index < 2 ? now - 2 * 86_400 : now - Double(600 - index * 60)
       try store.updateJob(id: id, .succeeded(result: nil, at: finished), payload: Data([UInt8(index)]))
     }
-    try store.insertJob(NewJob(id: "old-queued", kind: "k", spec: [:], createdAt: now - 10 * 86_400))
-    try store.insertJob(NewJob(id: "old-running", kind: "k", spec: [:], createdAt: now - 10 * 86_400))
+    _ = try store.insertJob(NewJob(id: "old-queued", kind: "k", spec: [:], createdAt: now - 10 * 86_400))
+    _ = try store.insertJob(NewJob(id: "old-running", kind: "k", spec: [:], createdAt: now - 10 * 86_400))
     try store.updateJob(id: "old-running", .running(at: now - 9 * 86_400))
     let orphan = temporary.directory.appendingPathComponent("results/orphan.npy")
     try Data([9]).write(to: orphan)
