@@ -57,7 +57,7 @@ struct SchemaTests {
         try Int.fetchOne(db, sql: "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c")
       }
     }
-    #expect(ContinuousClock.now - started < .seconds(2))
+    #expect(ContinuousClock.now - started < .seconds(10), "interrupted, not run to the end (it never ends)")
     // The connection is usable afterwards and the handler is gone.
     #expect(try temporary.store.limitedRead { db in try Int.fetchOne(db, sql: "SELECT 1") } == 1)
   }
