@@ -46,13 +46,10 @@ struct RelevanceCase: CustomTestStringConvertible, Sendable {
 /// note and both tables have at least one query that must find them at the top.
 @Suite("Relevance on the real corpus", .enabled(if: RealCorpus.isPresent, "Sources/Content/Corpus has no question files"))
 struct RelevanceTests {
-  static let shared: TemporaryStore = {
-    let temporary = try! TemporaryStore()
-    // Lenient load so that a corpus being written can still be searched; CorpusTests checks
-    // validity.
-    try! temporary.store.syncCorpus(Corpus.loadAllowingProblems(from: RealCorpus.directory).corpus)
-    return temporary
-  }()
+  // Lenient load so that a corpus being written can still be searched; ContentTests checks
+  // that it is valid.
+  static let shared: TemporaryStore = try! TemporaryStore.shared(
+    syncing: Corpus.loadAllowingProblems(from: RealCorpus.directory).corpus)
 
   static let cases: [RelevanceCase] = [
     // Questions, 1…22.

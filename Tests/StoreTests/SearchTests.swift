@@ -7,11 +7,7 @@ import Testing
 @Suite("Search")
 struct SearchTests {
   /// One synced store shared by the read-only tests of this suite.
-  static let shared: TemporaryStore = {
-    let temporary = try! TemporaryStore()
-    try! temporary.store.syncCorpus(try! Fixtures.searchCorpus())
-    return temporary
-  }()
+  static let shared: TemporaryStore = try! TemporaryStore.shared(syncing: try! Fixtures.searchCorpus())
 
   var store: Store { Self.shared.store }
 

@@ -7,9 +7,9 @@ struct TemporaryStore {
   let directory: URL
   let store: Store
 
-  init(_ configure: (inout Store.Configuration) -> Void = { _ in }) throws {
+  init(prefix: String = "hpclab-store-", _ configure: (inout Store.Configuration) -> Void = { _ in }) throws {
     directory = FileManager.default.temporaryDirectory
-      .appendingPathComponent("hpclab-store-\(UUID().uuidString)", isDirectory: true)
+      .appendingPathComponent("\(prefix)\(UUID().uuidString)", isDirectory: true)
     var configuration = Store.Configuration(dataDirectory: directory)
     configure(&configuration)
     store = try Store(configuration: configuration)
@@ -22,6 +22,22 @@ struct TemporaryStore {
 
   func remove() {
     try? FileManager.default.removeItem(at: directory)
+  }
+
+  /// A store for a suite's shared static, which no teardown removes: each call first deletes
+  /// shared stores left by earlier runs (older than ten minutes, so parallel runs are spared).
+  static func shared(syncing corpus: Corpus) throws -> TemporaryStore {
+    let prefix = "hpclab-store-shared-"
+    let fileManager = FileManager.default
+    let temporary = fileManager.temporaryDirectory
+    for name in (try? fileManager.contentsOfDirectory(atPath: temporary.path)) ?? [] where name.hasPrefix(prefix) {
+      let url = temporary.appendingPathComponent(name)
+      let modified = (try? fileManager.attributesOfItem(atPath: url.path)[.modificationDate] as? Date) ?? Date()
+      if modified < Date() - 600 { try? fileManager.removeItem(at: url) }
+    }
+    let store = try TemporaryStore(prefix: prefix)
+    try store.store.syncCorpus(corpus)
+    return store
   }
 }
 
