@@ -1,1 +1,0 @@
-// Content: filled in by later work.
