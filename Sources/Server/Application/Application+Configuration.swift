@@ -9,6 +9,8 @@ extension Application {
     public var dataDirectory = "./data"
     /// The static pages. Default `./public`.
     public var publicDirectory = "./public"
+    /// The corpus of Markdown files; nil: `HPCLAB_CONTENT_DIR`, else `Sources/Content/Corpus` of this checkout.
+    public var contentDirectory: String?
 
     public init() {}
   }

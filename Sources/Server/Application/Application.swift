@@ -1,6 +1,8 @@
+import Content
 import Foundation
 import HTTP
 import Logging
+import Store
 
 /// hpclab as a whole: the route table over the HTTP server, and the services
 /// (corpus store, compute) the handlers use. `run()` serves until SIGTERM or
@@ -9,12 +11,23 @@ public final class Application: Sendable {
   public let configuration: Configuration
   public let logger: Logger
   let staticFiles: StaticFiles
+  /// The corpus index and the job records (SQLite in the data directory).
+  public let store: Store
 
+  /// Opens the store and loads the corpus into it when its content hash changed.
   public init(configuration: Configuration, logger: Logger) throws {
     self.configuration = configuration
     self.logger = logger
     try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
     self.staticFiles = StaticFiles(root: configuration.publicDirectory)
+    self.store = try Store(dataDirectory: URL(fileURLWithPath: configuration.dataDirectory))
+    let contentDirectory = configuration.contentDirectory.map { URL(fileURLWithPath: $0) } ?? Corpus.defaultDirectory
+    let corpus = try Corpus.load(from: contentDirectory)
+    for warning in corpus.warnings { logger.warning("corpus: \(warning)") }
+    switch try store.syncCorpus(corpus) {
+    case .unchanged: logger.info("corpus unchanged (\(corpus.contentHashHex)) from \(contentDirectory.path)")
+    case .reloaded(let documents): logger.info("corpus loaded: \(documents) documents from \(contentDirectory.path)")
+    }
   }
 
   /// Every route of the server, in one table: a newcomer finds where a request
@@ -22,6 +35,10 @@ public final class Application: Sendable {
   public func makeRouter() -> Router {
     var router = Router(logger: logger)
     addHealthRoutes(to: &router)
+    addQuestionRoutes(to: &router)
+    addKeywordRoutes(to: &router)
+    addTableRoutes(to: &router)
+    addSearchRoutes(to: &router)
     let files = staticFiles
     router.fallback = { request, _ in try files.respond(to: request) }
     return router

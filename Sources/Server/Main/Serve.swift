@@ -13,6 +13,8 @@ struct Serve: AsyncParsableCommand {
   var port: Int?
   @Option(help: "Directory for the database and job results, created if missing (env HPCLAB_DATA_DIR; default ./data).")
   var dataDir: String?
+  @Option(help: "Directory of the corpus Markdown files (env HPCLAB_CONTENT_DIR; default Sources/Content/Corpus of the build).")
+  var contentDir: String?
   @Option(help: "Directory of static pages (env HPCLAB_PUBLIC_DIR; default ./public).")
   var publicDir: String?
   @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (env HPCLAB_LOG_LEVEL; default info).")
@@ -65,6 +67,7 @@ struct Serve: AsyncParsableCommand {
     config.http = http
     config.dataDirectory = try Environment.value(dataDir, "HPCLAB_DATA_DIR", default: config.dataDirectory)
     config.publicDirectory = try Environment.value(publicDir, "HPCLAB_PUBLIC_DIR", default: config.publicDirectory)
+    config.contentDirectory = contentDir ?? Environment.string("HPCLAB_CONTENT_DIR")
     return config
   }
 

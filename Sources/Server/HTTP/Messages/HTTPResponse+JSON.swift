@@ -60,11 +60,12 @@ extension HTTPRequest {
   }
 }
 
-/// The JSON coders the server uses: snake_case keys are written by the types' own CodingKeys.
+/// The JSON coders the server uses: snake_case keys come from the types' own CodingKeys;
+/// keys are sorted so that bodies are stable from run to run.
 public enum JSONCoding {
   public static var encoder: JSONEncoder {
     let encoder = JSONEncoder()
-    encoder.outputFormatting = [.withoutEscapingSlashes]
+    encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
     return encoder
   }
   public static var decoder: JSONDecoder { JSONDecoder() }

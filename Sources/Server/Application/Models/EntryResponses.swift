@@ -1,0 +1,77 @@
+import Content
+import Store
+
+/// A related entry, with the link to it.
+struct RelatedLink: Encodable {
+  var kind: String
+  var id: Int?
+  var slug: String
+  var title: String
+  var href: String
+
+  init(_ entry: RelatedEntry) {
+    kind = entry.kind.rawValue
+    id = entry.id
+    slug = entry.slug
+    title = entry.title
+    href = SearchResult.href(kind: entry.kind, id: entry.id, slug: entry.slug)
+  }
+}
+
+/// `GET /questions/{id or slug}`.
+struct QuestionResponse: Encodable {
+  var id: Int
+  var slug: String
+  var title: String
+  var answerMarkdown: String
+  var answerHTML: String
+  var topics: [String]
+  var keywords: [String]
+  var experiments: [Experiment]
+  var related: [RelatedLink]
+
+  enum CodingKeys: String, CodingKey {
+    case id, slug, title, topics, keywords, experiments, related
+    case answerMarkdown = "answer_markdown"
+    case answerHTML = "answer_html"
+  }
+}
+
+/// `GET /keywords/{slug}`.
+struct KeywordResponse: Encodable {
+  var slug: String
+  var title: String
+  var summary: String
+  var keywords: [String]
+  var bodyMarkdown: String
+  var bodyHTML: String
+  var related: [RelatedLink]
+
+  enum CodingKeys: String, CodingKey {
+    case slug, title, summary, keywords, related
+    case bodyMarkdown = "body_markdown"
+    case bodyHTML = "body_html"
+  }
+}
+
+/// `GET /tables/{slug}`: the table as columns and rows, with rendered cells.
+struct TableResponse: Encodable {
+  var slug: String
+  var title: String
+  var keywords: [String]
+  var columns: [String]
+  var rows: [[String]]
+  var columnsHTML: [String]
+  var rowsHTML: [[String]]
+  var bodyMarkdown: String
+  var bodyHTML: String
+  var related: [RelatedLink]
+
+  enum CodingKeys: String, CodingKey {
+    case slug, title, keywords, columns, rows, related
+    case columnsHTML = "columns_html"
+    case rowsHTML = "rows_html"
+    case bodyMarkdown = "body_markdown"
+    case bodyHTML = "body_html"
+  }
+}

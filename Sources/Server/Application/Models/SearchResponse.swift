@@ -1,0 +1,95 @@
+import Store
+
+/// The envelope of every search and listing: `/questions`, `/keywords`, `/tables`, `/search`.
+struct SearchResponse: Encodable {
+  var query: String?
+  var mode: String
+  var total: Int
+  var limit: Int
+  var offset: Int
+  var tookMilliseconds: Double
+  var relaxed: Bool
+  var results: [SearchResult]
+  var suggestions: [String]
+  var facets: Facets
+
+  struct Facets: Encodable {
+    var topic: [String: Int]
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case query, mode, total, limit, offset, relaxed, results, suggestions, facets
+    case tookMilliseconds = "took_ms"
+  }
+
+  init(page: SearchPage) {
+    query = page.query
+    mode = page.mode.rawValue
+    total = page.total
+    limit = page.limit
+    offset = page.offset
+    tookMilliseconds = page.tookMilliseconds
+    relaxed = page.relaxed
+    results = page.hits.map(SearchResult.init(hit:))
+    suggestions = page.suggestions
+    facets = Facets(topic: Dictionary(page.topicFacets.map { ($0.topic, $0.count) }, uniquingKeysWith: +))
+  }
+
+  /// A listing without a query: every entry, paged, with topic facets over all of them.
+  init(listing: [SearchResult], limit: Int, offset: Int) {
+    query = nil
+    mode = "list"
+    total = listing.count
+    self.limit = limit
+    self.offset = offset
+    tookMilliseconds = 0
+    relaxed = false
+    results = Array(listing.dropFirst(offset).prefix(limit))
+    suggestions = []
+    var counts: [String: Int] = [:]
+    for entry in listing { for topic in entry.topics { counts[topic, default: 0] += 1 } }
+    facets = Facets(topic: counts)
+  }
+}
+
+/// One entry of a search or listing.
+struct SearchResult: Encodable {
+  var kind: String
+  var id: Int?
+  var slug: String
+  var title: String
+  var topics: [String]
+  var snippet: String?
+  var score: Double?
+  var href: String
+
+  init(hit: SearchHit) {
+    kind = hit.kind.rawValue
+    id = hit.id
+    slug = hit.slug
+    title = hit.title
+    topics = hit.topics
+    snippet = hit.snippet
+    score = hit.score
+    href = Self.href(kind: hit.kind, id: hit.id, slug: hit.slug)
+  }
+
+  init(kind: EntryKind, id: Int?, slug: String, title: String, topics: [String]) {
+    self.kind = kind.rawValue
+    self.id = id
+    self.slug = slug
+    self.title = title
+    self.topics = topics
+    href = Self.href(kind: kind, id: id, slug: slug)
+  }
+
+  static func href(kind: EntryKind, id: Int?, slug: String) -> String {
+    switch kind {
+    case .question: "/questions/\(id.map(String.init) ?? slug)"
+    case .keyword: "/keywords/\(slug)"
+    case .table: "/tables/\(slug)"
+    }
+  }
+}
+
+import Content

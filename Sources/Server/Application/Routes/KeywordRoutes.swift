@@ -1,0 +1,35 @@
+import Content
+import HTTP
+import Store
+
+extension Application {
+  /// `GET /keywords` (list, or search with `q`), `GET /keywords/{slug}`.
+  func addKeywordRoutes(to router: inout Router) {
+    let store = self.store
+    router.get("/keywords") { request, _ in
+      let parameters = QueryParameters(request: request)
+      if let text = try parameters.text() {
+        let page = try store.search(
+          SearchQuery(
+            text, kinds: [.keyword], limit: try parameters.limit(), offset: try parameters.offset(),
+            mode: try parameters.mode()))
+        return .json(SearchResponse(page: page))
+      }
+      let listing = store.keywordNotes().map {
+        SearchResult(kind: .keyword, id: nil, slug: $0.slug, title: $0.title, topics: [])
+      }
+      return .json(SearchResponse(listing: listing, limit: try parameters.limit(default: 100), offset: try parameters.offset()))
+    }
+    router.get("/keywords/{slug}") { _, context in
+      let slug = context.parameters["slug"] ?? ""
+      guard let note = store.keywordNote(slug: slug) else {
+        throw Problem.notFound("No keyword note \(slug); GET /keywords lists them.")
+      }
+      return .json(
+        KeywordResponse(
+          slug: note.slug, title: note.title, summary: note.summary, keywords: note.keywords,
+          bodyMarkdown: note.bodyMarkdown, bodyHTML: note.bodyHTML,
+          related: store.resolve(note.related).map(RelatedLink.init)))
+    }
+  }
+}

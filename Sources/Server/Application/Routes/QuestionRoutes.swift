@@ -1,0 +1,36 @@
+import Content
+import HTTP
+import Store
+
+extension Application {
+  /// `GET /questions` (list, or search with `q`), `GET /questions/{id or slug}`.
+  func addQuestionRoutes(to router: inout Router) {
+    let store = self.store
+    router.get("/questions") { request, _ in
+      let parameters = QueryParameters(request: request)
+      if let text = try parameters.text() {
+        let page = try store.search(
+          SearchQuery(
+            text, kinds: [.question], topic: parameters.topic(), limit: try parameters.limit(),
+            offset: try parameters.offset(), mode: try parameters.mode()))
+        return .json(SearchResponse(page: page))
+      }
+      let topic = parameters.topic()
+      let listing = store.questions().filter { topic == nil || $0.topics.contains(topic!) }.map {
+        SearchResult(kind: .question, id: $0.id, slug: $0.slug, title: $0.title, topics: $0.topics)
+      }
+      return .json(SearchResponse(listing: listing, limit: try parameters.limit(default: 100), offset: try parameters.offset()))
+    }
+    router.get("/questions/{id}") { _, context in
+      let key = context.parameters["id"] ?? ""
+      guard let question = Int(key).flatMap({ store.question(id: $0) }) ?? store.question(slug: key) else {
+        throw Problem.notFound("No question with id or slug \(key); GET /questions lists them.")
+      }
+      return .json(
+        QuestionResponse(
+          id: question.id, slug: question.slug, title: question.title, answerMarkdown: question.answerMarkdown,
+          answerHTML: question.answerHTML, topics: question.topics, keywords: question.keywords,
+          experiments: question.experiments, related: store.resolve(question.related).map(RelatedLink.init)))
+    }
+  }
+}

@@ -1,0 +1,39 @@
+import Content
+import HTTP
+import Store
+
+extension Application {
+  /// `GET /search?q=` across questions, keywords and tables (`kind=` narrows it);
+  /// `GET /topics` with counts.
+  func addSearchRoutes(to router: inout Router) {
+    let store = self.store
+    router.get("/search") { request, _ in
+      let parameters = QueryParameters(request: request)
+      guard let text = try parameters.text() else {
+        throw Problem.badRequest("Give the search text in q, e.g. /search?q=warp.", field: "q")
+      }
+      var kinds: Set<EntryKind> = []
+      if let kind = request.query("kind") {
+        for name in kind.split(separator: ",") {
+          guard let entryKind = EntryKind(rawValue: String(name)) else {
+            throw Problem.badRequest("kind must be question, keyword or table.", field: "kind")
+          }
+          kinds.insert(entryKind)
+        }
+      }
+      let page = try store.search(
+        SearchQuery(
+          text, kinds: kinds, topic: parameters.topic(), limit: try parameters.limit(), offset: try parameters.offset(),
+          mode: try parameters.mode()))
+      return .json(SearchResponse(page: page))
+    }
+    router.get("/topics") { _, _ in
+      .json(TopicsResponse(topics: store.topics()))
+    }
+  }
+}
+
+/// `GET /topics`: each topic with the number of questions that carry it.
+struct TopicsResponse: Encodable {
+  var topics: [TopicCount]
+}

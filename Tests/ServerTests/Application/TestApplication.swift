@@ -1,0 +1,42 @@
+import Foundation
+import HTTP
+import Logging
+import TestSupport
+
+@testable import Application
+
+/// A real `Application` (store in a fresh temp data dir, the real corpus and
+/// public dir) behind a real server on a free port.
+final class TestApplication: Sendable {
+  let application: Application
+  let server: TestServer
+
+  init(configure: (inout Application.Configuration) -> Void = { _ in }) throws {
+    var configuration = Application.Configuration()
+    configuration.dataDirectory = NSTemporaryDirectory() + "hpclab-app-\(UUID().uuidString)"
+    configuration.publicDirectory = packageRoot + "/public"
+    configure(&configuration)
+    var logger = Logger(label: "test")
+    logger.logLevel = .critical
+    application = try Application(configuration: configuration, logger: logger)
+    server = try TestServer(responder: application.makeRouter())
+  }
+
+  /// One request on a new connection; the response.
+  func get(_ target: String, headers: String = "") async throws -> TestResponse {
+    try await request("GET \(target) HTTP/1.1\r\nHost: t\r\n\(headers)\r\n")
+  }
+
+  func request(_ raw: String) async throws -> TestResponse {
+    let client = try server.client(timeout: 30)
+    try client.send(raw)
+    return try await client.readResponse()
+  }
+
+  func stop() async { await server.stop() }
+}
+
+extension TestResponse {
+  var object: [String: Any] { json ?? [:] }
+  var results: [[String: Any]] { object["results"] as? [[String: Any]] ?? [] }
+}
