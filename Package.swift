@@ -61,7 +61,7 @@ let package = Package(
     .executableTarget(
       name: "hpclab",
       dependencies: [
-        "Application", "HTTP",
+        "Application", "HTTP", "Store", "Content", "CSQLite",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ],

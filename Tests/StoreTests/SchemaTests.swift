@@ -51,13 +51,12 @@ struct SchemaTests {
   @Test func runawayRead_IsInterruptedWithTypedError() throws {
     let temporary = try TemporaryStore { $0.queryTimeLimit = .milliseconds(30) }
     defer { temporary.remove() }
-    let started = ContinuousClock.now
+    // The recursive query never ends: returning at all shows the time limit interrupted it.
     #expect(throws: StoreError.timeLimitExceeded(.milliseconds(30))) {
       try temporary.store.limitedRead { db in
         try Int.fetchOne(db, sql: "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c")
       }
     }
-    #expect(ContinuousClock.now - started < .seconds(10), "interrupted, not run to the end (it never ends)")
     // The connection is usable afterwards and the handler is gone.
     #expect(try temporary.store.limitedRead { db in try Int.fetchOne(db, sql: "SELECT 1") } == 1)
   }

@@ -6,11 +6,12 @@ import Store
 
 /// In-process search latency on the real corpus. Prints the median and p99 of 1000 searches
 /// (`swift test -c release -Xswiftc -enable-testing --filter SearchLatency` for release numbers);
-/// the bound checked here is loose enough for a debug build on a busy CI machine.
+/// it asserts no time (speed lives in `make bench`), only that the cache and the raw SQL agree
+/// with a fresh search.
 @Suite("Search latency", .serialized, .enabled(if: RealCorpus.isPresent, "Sources/Content/Corpus has no question files"))
 struct SearchLatencyTests {
   @Test(arguments: ["warp", "tensor cores", "coalesing", "__slots__"])
-  func search_MedianIsWellUnderAMillisecond(_ text: String) throws {
+  func search_CachedAndRawRunsAgreeWithAFreshSearch(_ text: String) throws {
     let temporary = try TemporaryStore()
     defer { temporary.remove() }
     let store = temporary.store
@@ -26,8 +27,8 @@ struct SearchLatencyTests {
       "search latency \(text.debugDescription): search (cached) p50 \(cached.p50) µs p99 \(cached.p99) µs;",
       "searchUncached p50 \(uncached.p50) µs p99 \(uncached.p99) µs;",
       "raw SQL p50 \(raw.p50) µs p99 \(raw.p99) µs")
-    #expect(uncached.p50 < 5_000)
-    #expect(cached.p50 < 1_000)
+    #expect(try store.search(query).hits == store.searchUncached(query).hits)
+    #expect(try store.runStatements(statements) > 0)
   }
 
   /// Median and 99th percentile in microseconds (0.1 µs resolution).

@@ -19,6 +19,8 @@ struct Serve: AsyncParsableCommand {
   var publicDir: String?
   @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (env HPCLAB_LOG_LEVEL; default info).")
   var logLevel: String?
+  @Option(help: "Serial connection loops (env HPCLAB_LOOPS; default: one per core).")
+  var loops: Int?
   @Option(help: "Most open connections (env HPCLAB_MAX_CONNECTIONS; default 4096, kept below the fd limit).")
   var maxConnections: Int?
   @Option(help: "Longest request line in bytes, else 414 (env HPCLAB_MAX_REQUEST_LINE; default 8192).")
@@ -45,6 +47,8 @@ struct Serve: AsyncParsableCommand {
     var http = HTTPServer.Configuration()
     http.host = try Environment.value(host, "HPCLAB_HOST", default: http.host)
     http.port = try Environment.value(port, "HPCLAB_PORT", default: http.port)
+    http.loopCount = try Environment.value(loops, "HPCLAB_LOOPS", default: http.loopCount)
+    guard http.loopCount > 0 else { throw ValidationError("--loops must be positive.") }
     http.maxConnections = try Environment.value(maxConnections, "HPCLAB_MAX_CONNECTIONS", default: http.maxConnections)
     http.limits.maxRequestLineBytes = try Environment.value(
       maxRequestLine, "HPCLAB_MAX_REQUEST_LINE", default: http.limits.maxRequestLineBytes)

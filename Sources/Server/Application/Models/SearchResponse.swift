@@ -93,3 +93,45 @@ struct SearchResult: Encodable {
 }
 
 import Content
+
+import HTTP
+
+/// The HTTP module's ordered JSON writer (Content has a JSONValue of its own for experiment parameters).
+private typealias JSON = HTTP.JSONValue
+
+// The search envelope is the hot path of the knowledge API: it is written
+// through `JSON` (a direct byte writer) rather than `JSONEncoder`, which
+// cost most of the time of a cached search in `make bench`. Keys are sorted,
+// as `JSONEncoder` writes them elsewhere.
+extension SearchResponse {
+  var json: HTTP.JSONValue {
+    let topics: [(String, JSON)] = facets.topic.keys.sorted().map { ($0, JSON.number(Double(facets.topic[$0]!))) }
+    let members: [(String, JSON)] = [
+      ("facets", .object([("topic", .object(topics))])),
+      ("limit", .number(Double(limit))),
+      ("mode", .string(mode)),
+      ("offset", .number(Double(offset))),
+      ("query", query.map(JSON.string) ?? .null),
+      ("relaxed", .bool(relaxed)),
+      ("results", .array(results.map(\.json))),
+      ("suggestions", .array(suggestions.map(JSON.string))),
+      ("took_ms", .number(tookMilliseconds)),
+      ("total", .number(Double(total))),
+    ]
+    return .object(members)
+  }
+}
+
+extension SearchResult {
+  var json: HTTP.JSONValue {
+    var members: [(String, JSON)] = [("href", .string(href))]
+    if let id { members.append(("id", .number(Double(id)))) }
+    members.append(("kind", .string(kind)))
+    if let score { members.append(("score", .number(score))) }
+    members.append(("slug", .string(slug)))
+    if let snippet { members.append(("snippet", .string(snippet))) }
+    members.append(("title", .string(title)))
+    members.append(("topics", .array(topics.map(JSON.string))))
+    return .object(members)
+  }
+}

@@ -13,12 +13,12 @@ extension Application {
           SearchQuery(
             text, kinds: [.keyword], limit: try parameters.limit(), offset: try parameters.offset(),
             mode: try parameters.mode()))
-        return .json(SearchResponse(page: page))
+        return .json(SearchResponse(page: page).json)
       }
       let listing = store.keywordNotes().map {
         SearchResult(kind: .keyword, id: nil, slug: $0.slug, title: $0.title, topics: [])
       }
-      return .json(SearchResponse(listing: listing, limit: try parameters.limit(default: 100), offset: try parameters.offset()))
+      return .json(SearchResponse(listing: listing, limit: try parameters.limit(default: 100), offset: try parameters.offset()).json)
     }
     router.get("/keywords/{slug}") { _, context in
       let slug = context.parameters["slug"] ?? ""

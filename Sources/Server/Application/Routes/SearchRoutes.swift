@@ -25,7 +25,7 @@ extension Application {
         SearchQuery(
           text, kinds: kinds, topic: parameters.topic(), limit: try parameters.limit(), offset: try parameters.offset(),
           mode: try parameters.mode()))
-      return .json(SearchResponse(page: page))
+      return .json(SearchResponse(page: page).json)
     }
     router.get("/topics") { _, _ in
       .json(TopicsResponse(topics: store.topics()))

@@ -11,7 +11,7 @@ extension Application {
       let listing = store.tables().map {
         SearchResult(kind: .table, id: nil, slug: $0.slug, title: $0.title, topics: [])
       }
-      return .json(SearchResponse(listing: listing, limit: try parameters.limit(default: 100), offset: try parameters.offset()))
+      return .json(SearchResponse(listing: listing, limit: try parameters.limit(default: 100), offset: try parameters.offset()).json)
     }
     router.get("/tables/{slug}") { _, context in
       let slug = context.parameters["slug"] ?? ""

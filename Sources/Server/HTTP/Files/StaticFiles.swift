@@ -68,19 +68,25 @@ public final class StaticFiles: Sendable {
   /// The response for the request's path, or nil when no file is there.
   public func respond(to request: HTTPRequest) throws -> HTTPResponse? {
     let key = String(request.path)
-    let file: CachedFile
-    if let cached = cache.files.withLock({ $0[key] }), System.monotonicSeconds() - cached.checkedAt < 1 {
-      file = cached
+    var response: HTTPResponse
+    var etag: String
+    // Only the prebuilt response and its tag leave the lock: fewer reference counts to touch.
+    if let (cachedResponse, cachedTag, checkedAt) = cache.files.withLock({ $0[key].map { ($0.response, $0.etag, $0.checkedAt) } }),
+      System.monotonicSeconds() - checkedAt < 1
+    {
+      response = cachedResponse
+      etag = cachedTag
     } else {
       guard let loaded = try load(key, relative: try Self.safeRelativePath(request.path)) else { return nil }
-      file = loaded
+      response = loaded.response
+      etag = loaded.etag
     }
-    if let match = request.headers["If-None-Match"], Self.matches(match, etag: file.etag) {
-      return HTTPResponse(
+    if let match = request.headers["If-None-Match"], Self.matches(match, etag: etag) {
+      response = HTTPResponse(
         status: .notModified,
-        headers: ["ETag": file.etag, "Cache-Control": cacheControl, "X-Content-Type-Options": "nosniff"])
+        headers: ["ETag": etag, "Cache-Control": cacheControl, "X-Content-Type-Options": "nosniff"])
     }
-    return file.response
+    return response
   }
 
   /// The path below the root, or a 400 for attempts to leave it.

@@ -7,10 +7,13 @@ struct Route: Sendable {
 
   let pattern: String
   let segments: [Segment]
+  /// The pattern up to its first parameter: a cheap filter before splitting a path.
+  let literalPrefix: String
   var methods: [HTTPMethod: Router.Entry] = [:]
 
   init(pattern: String) {
     self.pattern = pattern
+    self.literalPrefix = pattern.firstIndex(of: "{").map { String(pattern[..<$0]) } ?? pattern
     self.segments = pattern.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map { part in
       if part.hasPrefix("{") && part.hasSuffix("}") { return .parameter(String(part.dropFirst().dropLast())) }
       return .literal(String(part))
@@ -29,6 +32,7 @@ struct Route: Sendable {
 
   /// The percent-decoded parameters when `path` matches, else nil.
   func match(_ path: Substring) -> [String: String]? {
+    guard path.hasPrefix(literalPrefix) else { return nil }
     let parts = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
     guard parts.count == segments.count else { return nil }
     var parameters: [String: String] = [:]
