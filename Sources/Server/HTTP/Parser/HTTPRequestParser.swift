@@ -136,28 +136,15 @@ public struct HTTPRequestParser: Sendable {
         state = .headerLines
 
       case .headerLines:
-        if buffer.count > start && (buffer[start] == 0x20 || buffer[start] == 0x09) {
-          throw .bad("Obsolete line folding (a field line starting with whitespace) is not accepted.")
-        }
-        guard let lf = try findLF(limit: limits.maxHeaderBytes - headBytes + 1) else {
-          if headBytes + buffer.count - start > limits.maxHeaderBytes { throw .headersTooLarge }
-          return nil
-        }
-        let lineEnd = try endOfLine(lf)
-        headBytes += lf + 1 - start
-        if headBytes > limits.maxHeaderBytes { throw .headersTooLarge }
-        if lineEnd == start {
-          consume(through: lf)
+        switch try nextFieldLine(fieldCount: head.headers.count) {
+        case nil: return nil
+        case .end?:
           try beginBody()
           return .head(head)
+        case .field(let name, let value)?:
+          if name.equalsASCIICaseInsensitive("Content-Length") { try checkContentLength(value) }
+          head.headers.add(name, value)
         }
-        if head.headers.count >= limits.maxHeaderCount { throw .tooManyHeaders }
-        let field = try parseField(start..<lineEnd)
-        if field.name.equalsASCIICaseInsensitive("Content-Length") {
-          try checkContentLength(field.value)
-        }
-        head.headers.add(field.name, field.value)
-        consume(through: lf)
 
       case .fixedBody(let remaining):
         let take = min(remaining, buffer.count - start)
@@ -201,22 +188,11 @@ public struct HTTPRequestParser: Sendable {
         state = .chunkSize
 
       case .trailers:
-        guard let lf = try findLF(limit: limits.maxHeaderBytes - headBytes + 1) else {
-          if headBytes + buffer.count - start > limits.maxHeaderBytes { throw .headersTooLarge }
-          return nil
+        switch try nextFieldLine(fieldCount: trailers.count) {
+        case nil: return nil
+        case .end?: state = .complete
+        case .field(let name, let value)?: trailers.add(name, value)
         }
-        let lineEnd = try endOfLine(lf)
-        headBytes += lf + 1 - start
-        if headBytes > limits.maxHeaderBytes { throw .headersTooLarge }
-        if lineEnd == start {
-          consume(through: lf)
-          state = .complete
-          continue
-        }
-        if trailers.count >= limits.maxHeaderCount { throw .tooManyHeaders }
-        let field = try parseField(start..<lineEnd)
-        trailers.add(field.name, field.value)
-        consume(through: lf)
 
       case .complete:
         let request = HTTPRequest(
@@ -233,6 +209,35 @@ public struct HTTPRequestParser: Sendable {
   }
 
   // MARK: - Lines
+
+  private enum FieldLine {
+    case field(String, String)
+    case end
+  }
+
+  /// The next line of a header or trailer section: a field, the empty line that
+  /// ends the section, or nil when more bytes are needed. Enforces the size and
+  /// count limits shared by headers and trailers, and rejects obs-fold early.
+  private mutating func nextFieldLine(fieldCount: Int) throws(HTTPParseError) -> FieldLine? {
+    if buffer.count > start && (buffer[start] == 0x20 || buffer[start] == 0x09) {
+      throw .bad("Obsolete line folding (a field line starting with whitespace) is not accepted.")
+    }
+    guard let lf = try findLF(limit: limits.maxHeaderBytes - headBytes + 1) else {
+      if headBytes + buffer.count - start > limits.maxHeaderBytes { throw .headersTooLarge }
+      return nil
+    }
+    let lineEnd = try endOfLine(lf)
+    headBytes += lf + 1 - start
+    if headBytes > limits.maxHeaderBytes { throw .headersTooLarge }
+    if lineEnd == start {
+      consume(through: lf)
+      return .end
+    }
+    if fieldCount >= limits.maxHeaderCount { throw .tooManyHeaders }
+    let field = try parseField(start..<lineEnd)
+    consume(through: lf)
+    return .field(field.name, field.value)
+  }
 
   /// The index of the next LF at or after `scan`, looking no further than
   /// `limit` bytes past `start`; remembers how far it looked.
