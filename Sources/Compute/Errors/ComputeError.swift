@@ -3,15 +3,15 @@
 /// Callers match on ``code`` and read ``field`` to name the offending input:
 ///
 /// ```swift
-/// do { try runner.validate(spec) }
-/// catch let error where error.code == .memoryBudgetExceeded { … error.limit … }
+/// do { try runner.validate(spec) }                       // throws(ComputeError)
+/// catch where error.code == .memoryBudgetExceeded { … error.limit … }
+///
+/// do { try await pool.run(id: id, lane: lane) { … } }    // untyped throws
+/// catch let error as ComputeError where error.code == .queueFull { … }
 /// ```
 ///
-/// or with the pattern operator, as GRDB does for its result codes:
-///
-/// ```swift
-/// catch ComputeError.Code.queueFull { … }
-/// ```
+/// (`Code` is an enum, so `catch ComputeError.Code.queueFull` would be an enum-case pattern
+/// against the error itself and does not compile; use `where`.)
 ///
 /// The module knows nothing about HTTP: mapping codes to statuses is the server's job.
 public struct ComputeError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -99,11 +99,4 @@ public struct ComputeError: Error, Sendable, Equatable, CustomStringConvertible 
   }
 
   public var description: String { "\(code.rawValue): \(message)" }
-}
-
-extension ComputeError.Code {
-  /// Lets `catch ComputeError.Code.queueFull` match a thrown ``ComputeError``.
-  public static func ~= (pattern: ComputeError.Code, error: any Error) -> Bool {
-    (error as? ComputeError)?.code == pattern
-  }
 }
