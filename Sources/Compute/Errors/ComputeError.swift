@@ -38,7 +38,7 @@ public struct ComputeError: Error, Sendable, Equatable, CustomStringConvertible 
     case raggedMatrix = "ragged_matrix"
     /// Explicit matrices do not match each other or the stated `m`, `k`, `n`.
     case shapeMismatch = "shape_mismatch"
-    /// An explicit matrix holds a NaN or an infinity.
+    /// An explicit matrix holds a NaN, an infinity, or (for float32) a value beyond float32's range.
     case invalidValue = "invalid_value"
     /// Neither a seed nor both explicit matrices were given, or only one of `a` and `b`.
     case missingInput = "missing_input"

@@ -83,13 +83,14 @@ public final class MatmulRunner: Sendable {
           .fp64Unsupported, field: "dtype",
           message: "OpenCL device \(index) (\(info.name)) has no float64 support (no cl_khr_fp64); use float32")
       }
-      let largest = max(spec.m * spec.k, spec.k * spec.n, spec.m * spec.n)
+      let largest = max(
+        spec.m.multipliedClamped(spec.k), spec.k.multipliedClamped(spec.n), spec.m.multipliedClamped(spec.n))
       guard largest <= Int(Int32.max) else {
         throw ComputeError(
           .dimensionTooLarge, message: "a matrix of \(largest) elements is too large for 32-bit kernel indexing",
           limit: Int(Int32.max))
       }
-      let largestBytes = largest * spec.dtype.byteCount
+      let largestBytes = largest.multipliedClamped(spec.dtype.byteCount)
       if info.maxAllocationBytes > 0, largestBytes > info.maxAllocationBytes {
         throw ComputeError(
           .memoryBudgetExceeded,

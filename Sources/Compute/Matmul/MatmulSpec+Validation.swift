@@ -5,8 +5,8 @@ extension MatmulSpec {
   /// ``MatmulRunner/validate(_:)`` runs this first, then checks the backend, the device and memory.
   public func validateShape(limits: ComputeLimits) throws(ComputeError) {
     if case .explicit(let a, let b) = inputs {
-      try Self.checkRectangular(a, field: "a")
-      try Self.checkRectangular(b, field: "b")
+      try Self.checkRectangular(a, field: "a", dtype: dtype)
+      try Self.checkRectangular(b, field: "b", dtype: dtype)
     }
     for (field, value) in [("m", m), ("k", k), ("n", n)] {
       guard value >= 1 else { throw .invalidDimension(field, value) }
@@ -30,7 +30,7 @@ extension MatmulSpec {
     }
   }
 
-  private static func checkRectangular(_ rows: [[Double]], field: String) throws(ComputeError) {
+  private static func checkRectangular(_ rows: [[Double]], field: String, dtype: DType) throws(ComputeError) {
     guard let width = rows.first?.count, width > 0 else {
       throw ComputeError(.raggedMatrix, field: field, message: "\(field) must have at least one row and one column")
     }
@@ -42,6 +42,10 @@ extension MatmulSpec {
     for (i, row) in rows.enumerated() {
       if let j = row.firstIndex(where: { !$0.isFinite }) {
         throw ComputeError(.invalidValue, field: field, message: "\(field)[\(i)][\(j)] is not a finite number")
+      }
+      if dtype == .float32, let j = row.firstIndex(where: { abs($0) > Double(Float.greatestFiniteMagnitude) }) {
+        throw ComputeError(
+          .invalidValue, field: field, message: "\(field)[\(i)][\(j)] = \(row[j]) does not fit in float32")
       }
     }
   }

@@ -81,6 +81,6 @@ public struct MatmulSpec: Sendable, Equatable {
     backend == .opencl ? (kernel ?? .default) : nil
   }
 
-  /// Multiply-adds in one product: m·n·k.
-  public var multiplyAdds: Int { m * n * k }
+  /// Multiply-adds in one product: m·n·k (saturating at `Int.max`).
+  public var multiplyAdds: Int { max(m, 0).multipliedClamped(max(n, 0)).multipliedClamped(max(k, 0)) }
 }

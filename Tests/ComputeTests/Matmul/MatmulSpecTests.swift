@@ -73,6 +73,13 @@ struct MatmulSpecTests {
     #expect(error?.field == "a")
   }
 
+  @Test func rejectsExplicitValuesBeyondFloat32ForAFloat32Job() throws {
+    let error = code(MatmulSpec(a: [[1, 1e300]], b: [[1], [2]], dtype: .float32))
+    #expect(error?.code == .invalidValue)
+    #expect(error?.field == "a")
+    try sharedRunner.validate(MatmulSpec(a: [[1, 1e300]], b: [[1], [2]], dtype: .float64))
+  }
+
   @Test func rejectsAJobOverTheMemoryBudget_StatingTheLimit() {
     let runner = MatmulRunner(configuration: .init(limits: ComputeLimits(memoryBudgetBytes: 1 << 20)))
     let error = code(MatmulSpec(m: 256, k: 256, n: 256), runner: runner)
