@@ -4,8 +4,9 @@ public enum MatmulKernel: String, Sendable, Codable, CaseIterable {
   case naive
   /// One work-item per output element, with TS×TS tiles of A and B staged in local memory.
   case tiled
-  /// The default: each work-item computes a WPTM×WPTN block of outputs from
-  /// TSM×TSK / TSK×TSN local-memory tiles, keeping its accumulators in registers.
+  /// The default: each work-item computes a block of outputs (8 rows × 8 adjacent columns by
+  /// default) from TSM×TSK / TSK×TSN local-memory tiles, keeping its accumulators in 8-wide
+  /// vector registers.
   case blocked
 
   /// The kernel used when a spec names none.

@@ -7,7 +7,8 @@ extension MatmulRunner {
     let index = spec.device ?? openCL.defaultDeviceIndex ?? 0
     let runtime = try openCL.runtime(device: index)
     let kind = spec.effectiveKernel ?? .default
-    let plan = try OpenCLMatmulPlan.make(kernel: kind, dtype: T.dtype, runtime: runtime)
+    let plan = try OpenCLMatmulPlan.make(
+      kernel: kind, dtype: T.dtype, runtime: runtime, maxWorkGroupSize: configuration.maxWorkGroupSize)
     let queue = runtime.queue
     let size = MemoryLayout<T>.stride
     let context = runtime.context

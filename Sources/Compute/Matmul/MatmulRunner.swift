@@ -18,16 +18,21 @@ public final class MatmulRunner: Sendable {
     public var blasBlockMultiplyAdds: Int
     /// Multiply-adds per block of the cpu-naive loop between cancellation checks. Default 2²² (4 M).
     public var naiveBlockMultiplyAdds: Int
+    /// A cap on the work-group size chosen for the tiled and blocked kernels, below the device's
+    /// own limits; `nil` (the default) uses the device's. Smaller caps select smaller tiles, as a
+    /// device with tighter limits would.
+    public var maxWorkGroupSize: Int?
 
     /// Makes a configuration; every argument has the default documented on its property.
     public init(
       limits: ComputeLimits = ComputeLimits(), openCLBlockMultiplyAdds: Int = 1 << 28,
-      blasBlockMultiplyAdds: Int = 1 << 30, naiveBlockMultiplyAdds: Int = 1 << 22
+      blasBlockMultiplyAdds: Int = 1 << 30, naiveBlockMultiplyAdds: Int = 1 << 22, maxWorkGroupSize: Int? = nil
     ) {
       self.limits = limits
       self.openCLBlockMultiplyAdds = openCLBlockMultiplyAdds
       self.blasBlockMultiplyAdds = blasBlockMultiplyAdds
       self.naiveBlockMultiplyAdds = naiveBlockMultiplyAdds
+      self.maxWorkGroupSize = maxWorkGroupSize
     }
   }
 

@@ -41,14 +41,15 @@ struct OpenCLMatmulPlan {
           describe: "TS=\(ts) local=\(ts)x\(ts)")
       }
     case .blocked:
-      // (TSM, TSN, TSK, WPTM, WPTN): 256, 64, 16, 4 and 1 work-items per group.
-      let shapes = [(64, 64, 16, 4, 4), (32, 32, 16, 4, 4), (16, 16, 16, 4, 4), (8, 8, 8, 4, 4), (4, 4, 4, 4, 4)]
-      return shapes.map { tsm, tsn, tsk, wptm, wptn in
-        let local = (tsn / wptn, tsm / wptm)
+      // (TSM, TSN, TSK, WPTM); each work-item computes WPTM rows × 8 columns.
+      // 128, 64, 16 and 1 work-items per group, largest first.
+      let shapes = [(64, 128, 16, 8), (32, 64, 16, 4), (16, 32, 8, 4), (4, 8, 4, 4)]
+      return shapes.map { tsm, tsn, tsk, wptm in
+        let local = (tsn / 8, tsm / wptm)
         return Candidate(
-          options: "-DTSM=\(tsm) -DTSN=\(tsn) -DTSK=\(tsk) -DWPTM=\(wptm) -DWPTN=\(wptn)",
+          options: "-DTSM=\(tsm) -DTSN=\(tsn) -DTSK=\(tsk) -DWPTM=\(wptm)",
           local: local, tile: (tsn, tsm), localMemoryBytes: (tsm + tsn) * tsk * size,
-          describe: "TSM=\(tsm) TSN=\(tsn) TSK=\(tsk) WPTM=\(wptm) WPTN=\(wptn) local=\(local.0)x\(local.1)")
+          describe: "TSM=\(tsm) TSN=\(tsn) TSK=\(tsk) WPTM=\(wptm) WPTN=8 local=\(local.0)x\(local.1)")
       }
     }
   }
@@ -63,9 +64,9 @@ struct OpenCLMatmulPlan {
 
   /// Builds (or takes from the cache) the largest configuration that fits the device's limits:
   /// work-group size and per-dimension work-item sizes, local memory, and after the build the
-  /// kernel's own `CL_KERNEL_WORK_GROUP_SIZE`.
+  /// kernel's own `CL_KERNEL_WORK_GROUP_SIZE`, and `maxWorkGroupSize` when given.
   static func make(
-    kernel kind: MatmulKernel, dtype: DType, runtime: OpenCLBackend.DeviceRuntime
+    kernel kind: MatmulKernel, dtype: DType, runtime: OpenCLBackend.DeviceRuntime, maxWorkGroupSize: Int? = nil
   ) throws(OpenCLError) -> OpenCLMatmulPlan {
     let info = runtime.device.info
     let (source, function) = source(for: kind)
@@ -75,7 +76,8 @@ struct OpenCLMatmulPlan {
     for candidate in candidates(for: kind, dtype: dtype) {
       if let local = candidate.local {
         let itemSizes = info.maxWorkItemSizes + [Int.max, Int.max]
-        guard local.0 * local.1 <= info.maxWorkGroupSize, local.0 <= itemSizes[0], local.1 <= itemSizes[1],
+        guard local.0 * local.1 <= min(info.maxWorkGroupSize, maxWorkGroupSize ?? .max),
+          local.0 <= itemSizes[0], local.1 <= itemSizes[1],
           candidate.localMemoryBytes <= info.localMemoryBytes
         else { continue }
       }

@@ -29,6 +29,26 @@ struct MatmulRunnerTests {
       #expect(outcome.summary.maxRelError <= tolerance(dtype), "\(kernel) \(dtype) \(shape): \(outcome.summary)")
     }
   }
+
+  @Test(
+    "smaller work-group shapes, as on devices with tighter limits, are correct too",
+    .enabled(if: openCLAvailable), arguments: [1, 16, 64], DType.allCases)
+  func smallerWorkGroupShapesMatchReference(cap: Int, dtype: DType) throws {
+    let runner = MatmulRunner(configuration: .init(maxWorkGroupSize: cap), openCL: sharedRunner.openCL)
+    for kernel in [MatmulKernel.tiled, .blocked] {
+      var configurations: Set<String> = []
+      for shape in [(17, 33, 5), (129, 20, 70)] {
+        let spec = MatmulSpec(
+          m: shape.0, k: shape.1, n: shape.2, dtype: dtype, backend: .opencl, kernel: kernel, repeats: 1, seed: 13)
+        let outcome = try runner.run(spec)
+        #expect(outcome.summary.maxRelError <= tolerance(dtype), "\(kernel) cap \(cap) \(shape)")
+        configurations.insert(outcome.summary.kernelConfig ?? "")
+      }
+      #expect(configurations.allSatisfy { $0.contains("local=") })
+      let local = try #require(configurations.first?.split(separator: "=").last?.split(separator: "x").compactMap { Int($0) })
+      #expect(local.reduce(1, *) <= cap, "\(configurations)")
+    }
+  }
 }
 
 @Suite("MatmulRunner results and timings")
