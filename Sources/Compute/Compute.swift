@@ -1,1 +1,0 @@
-// Compute: filled in by later work.

@@ -1,0 +1,164 @@
+import Synchronization
+
+/// Runs matmul specs: validates, makes the inputs, runs a warm-up and the timed repeats on the
+/// chosen backend, checks the result against a float64 BLAS reference, and summarises.
+///
+/// One runner serves the whole process (it holds the OpenCL devices and their program caches).
+/// ``run(_:token:progress:)`` blocks its thread; call it from a ``WorkerPool`` job.
+public final class MatmulRunner: Sendable {
+  /// Limits and how finely long work is split.
+  public struct Configuration: Sendable {
+    /// Spec limits. Default ``ComputeLimits/init(maxDimension:maxRepeats:memoryBudgetBytes:)`` defaults.
+    public var limits: ComputeLimits
+    /// Multiply-adds per OpenCL kernel launch, at most (rounded to whole 64×64 blocks).
+    /// Default 2²⁸ (0.5 GFLOP: tens of milliseconds on a CPU device, well under a second
+    /// even for the naive kernel), so that cancellation is prompt and no launch trips a GPU watchdog.
+    public var openCLBlockMultiplyAdds: Int
+    /// Multiply-adds per BLAS call, at most. Default 2³⁰ (2 GFLOP: a few tens of milliseconds).
+    public var blasBlockMultiplyAdds: Int
+    /// Multiply-adds per block of the cpu-naive loop between cancellation checks. Default 2²² (4 M).
+    public var naiveBlockMultiplyAdds: Int
+    /// A cap on the work-group size chosen for the tiled and blocked kernels, below the device's
+    /// own limits; `nil` (the default) uses the device's. Smaller caps select smaller tiles, as a
+    /// device with tighter limits would.
+    public var maxWorkGroupSize: Int?
+
+    /// Makes a configuration; every argument has the default documented on its property.
+    public init(
+      limits: ComputeLimits = ComputeLimits(), openCLBlockMultiplyAdds: Int = 1 << 28,
+      blasBlockMultiplyAdds: Int = 1 << 30, naiveBlockMultiplyAdds: Int = 1 << 22, maxWorkGroupSize: Int? = nil
+    ) {
+      self.limits = limits
+      self.openCLBlockMultiplyAdds = openCLBlockMultiplyAdds
+      self.blasBlockMultiplyAdds = blasBlockMultiplyAdds
+      self.naiveBlockMultiplyAdds = naiveBlockMultiplyAdds
+      self.maxWorkGroupSize = maxWorkGroupSize
+    }
+  }
+
+  /// The configuration given at init.
+  public let configuration: Configuration
+  /// The OpenCL devices (discovered on first use).
+  public let openCL: OpenCLBackend
+
+  /// Makes a runner. Pass an ``OpenCLBackend`` to share one, or to inject discovery in tests.
+  public init(configuration: Configuration = Configuration(), openCL: OpenCLBackend = OpenCLBackend()) {
+    self.configuration = configuration
+    self.openCL = openCL
+  }
+
+  /// Backends that can run here: `blas` and `cpu-naive` always, `opencl` when a device was found.
+  public var availableBackends: [Backend] {
+    openCL.availability == .available ? [.blas, .opencl, .cpuNaive] : [.blas, .cpuNaive]
+  }
+
+  /// The worker-pool lane for a spec: `"cpu"` for blas and cpu-naive, `"opencl:<device>"` for
+  /// OpenCL (the resolved device index). One job per lane at a time keeps timings clean.
+  ///
+  /// Note that a CPU OpenCL device (PoCL) shares the host's cores with the `"cpu"` lane; the
+  /// `concurrent_jobs` note in the timings shows when jobs overlapped.
+  public func lane(for spec: MatmulSpec) -> String {
+    guard spec.backend == .opencl else { return "cpu" }
+    return "opencl:\(spec.device ?? openCL.defaultDeviceIndex ?? 0)"
+  }
+
+  /// Checks a spec completely: its shape (``MatmulSpec/validateShape(limits:)``), that the
+  /// backend is available, that the device exists and does float64 if asked, and that the
+  /// memory estimate fits the budget and the device's largest allocation.
+  public func validate(_ spec: MatmulSpec) throws(ComputeError) {
+    let limits = configuration.limits
+    try spec.validateShape(limits: limits)
+    if spec.backend == .opencl {
+      if case .unavailable(let reason) = openCL.availability {
+        throw ComputeError(
+          .backendUnavailable, field: "backend", message: "backend opencl is unavailable: \(reason)",
+          available: availableBackends.map(\.rawValue))
+      }
+      let devices = openCL.devices
+      let index = spec.device ?? openCL.defaultDeviceIndex ?? 0
+      guard devices.indices.contains(index) else {
+        throw ComputeError(
+          .unknownDevice, field: "device",
+          message: "no OpenCL device \(index); devices are numbered 0..<\(devices.count)",
+          available: devices.map { "\($0.info.index)" })
+      }
+      let info = devices[index].info
+      if spec.dtype == .float64, !info.fp64 {
+        throw ComputeError(
+          .fp64Unsupported, field: "dtype",
+          message: "OpenCL device \(index) (\(info.name)) has no float64 support (no cl_khr_fp64); use float32")
+      }
+      let largest = max(
+        spec.m.multipliedClamped(spec.k), spec.k.multipliedClamped(spec.n), spec.m.multipliedClamped(spec.n))
+      guard largest <= Int(Int32.max) else {
+        throw ComputeError(
+          .dimensionTooLarge, message: "a matrix of \(largest) elements is too large for 32-bit kernel indexing",
+          limit: Int(Int32.max))
+      }
+      let largestBytes = largest.multipliedClamped(spec.dtype.byteCount)
+      if info.maxAllocationBytes > 0, largestBytes > info.maxAllocationBytes {
+        throw ComputeError(
+          .memoryBudgetExceeded,
+          message: "a \(largestBytes)-byte matrix exceeds device \(index)'s largest allocation of \(info.maxAllocationBytes) bytes",
+          limit: info.maxAllocationBytes)
+      }
+    }
+    let estimate = spec.estimatedMemory()
+    if estimate.totalBytes > limits.memoryBudgetBytes {
+      throw ComputeError(
+        .memoryBudgetExceeded,
+        message: "the job needs about \(estimate.totalBytes) bytes (host \(estimate.hostBytes), device \(estimate.deviceBytes)); the memory budget is \(limits.memoryBudgetBytes) bytes",
+        limit: limits.memoryBudgetBytes)
+    }
+  }
+
+  /// Runs a spec to the end, on the calling thread.
+  ///
+  /// - Parameters:
+  ///   - token: checked between pieces of work (BLAS calls, OpenCL launches, loop blocks, repeats);
+  ///     cancelling it stops the job within one piece.
+  ///   - progress: called on this thread with a fraction in 0…1, non-decreasing, ending with 1.
+  ///     Warm-up, each repeat and the reference product each count as one m·n·k share.
+  /// - Throws: ``ComputeError``: validation codes, `.cancelled`/`.timedOut`/`.shuttingDown` from the
+  ///   token, `.deviceFailure` for an OpenCL failure.
+  public func run(
+    _ spec: MatmulSpec, token: CancellationToken = CancellationToken(), progress: (Double) -> Void = { _ in }
+  ) throws(ComputeError) -> MatmulOutcome {
+    let watch = Stopwatch()
+    try validate(spec)
+    try token.check()
+    do {
+      var outcome = try withoutActuallyEscaping(progress) { progress in
+        var meter = ProgressMeter(totalUnits: Double(spec.repeats + 2) * Double(spec.multiplyAdds), report: progress)
+        let outcome: MatmulOutcome
+        switch spec.dtype {
+        case .float32: outcome = try execute(spec, as: Float.self, token: token, meter: &meter)
+        case .float64: outcome = try execute(spec, as: Double.self, token: token, meter: &meter)
+        }
+        meter.finish()
+        return outcome
+      }
+      outcome.timings.totalSeconds = watch.seconds
+      return outcome
+    } catch let error as ComputeError {
+      throw error
+    } catch let error as OpenCLError {
+      throw .openCL(error)
+    } catch {
+      throw ComputeError(.deviceFailure, message: "unexpected error: \(error)")
+    }
+  }
+
+  /// Runs a spec as a ``WorkerPool`` job: the job's token and progress, and the ids of jobs that
+  /// overlapped it in `timings.concurrentJobs`.
+  public func run(_ spec: MatmulSpec, context: JobContext) throws(ComputeError) -> MatmulOutcome {
+    var outcome = try run(spec, token: context.token, progress: context.reportProgress)
+    outcome.timings.concurrentJobs = context.concurrentJobs()
+    return outcome
+  }
+
+  /// The device catalog: BLAS, and each OpenCL platform and device.
+  public func deviceCatalog() -> DeviceCatalog {
+    DeviceCatalog(blas: BLAS.info, openCL: openCL, backends: availableBackends)
+  }
+}
