@@ -42,6 +42,20 @@ extension Store {
     }
   }
 
+  /// Removes a job that never ran (the server could not queue it) and any result file.
+  /// Returns whether a row was deleted.
+  @discardableResult
+  public func deleteJob(id: String) throws(StoreError) -> Bool {
+    let deleted = try mappingErrors {
+      try pool.write { db in
+        try db.execute(sql: "DELETE FROM jobs WHERE id = ?", arguments: [id])
+        return db.changesCount > 0
+      }
+    }
+    if let url = resultPayloadURL(forJob: id) { try? FileManager.default.removeItem(at: url) }
+    return deleted
+  }
+
   /// The job with this id, or `nil`.
   public func job(id: String) throws(StoreError) -> JobRecord? {
     try limitedRead { db in try Self.fetchJob(db, where: "id = ?", [id]) }

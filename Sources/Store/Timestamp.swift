@@ -7,7 +7,7 @@ import Foundation
 #endif
 
 /// Job times: Unix milliseconds in the database, ISO 8601 UTC with milliseconds in JSON.
-enum Timestamp {
+public enum Timestamp {
   static func milliseconds(_ date: Date) -> Int64 {
     Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
   }
@@ -17,7 +17,7 @@ enum Timestamp {
   }
 
   /// `2026-11-24T23:12:00.123Z`.
-  static func format(_ date: Date) -> String {
+  public static func format(_ date: Date) -> String {
     let total = milliseconds(date)
     var seconds = time_t(total >= 0 ? total / 1000 : (total - 999) / 1000)
     let millis = Int(total - Int64(seconds) * 1000)

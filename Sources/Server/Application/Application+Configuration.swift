@@ -11,6 +11,38 @@ extension Application {
     public var publicDirectory = "./public"
     /// The corpus of Markdown files; nil: `HPCLAB_CONTENT_DIR`, else `Sources/Content/Corpus` of this checkout.
     public var contentDirectory: String?
+    /// Compute jobs: queue, timeout, limits and retention.
+    var jobs = JobService.Configuration()
+    /// Jobs that may wait; beyond it 429. Default 64.
+    public var queueCapacity: Int {
+      get { jobs.queueCapacity }
+      set { jobs.queueCapacity = newValue }
+    }
+    /// Seconds a job may run. Default 300.
+    public var jobTimeoutSeconds: Int {
+      get { jobs.jobTimeoutSeconds }
+      set { jobs.jobTimeoutSeconds = newValue }
+    }
+    /// Bytes a job's matrices may take (host and device). Default 1 GiB.
+    public var memoryBudgetBytes: Int {
+      get { jobs.limits.memoryBudgetBytes }
+      set { jobs.limits.memoryBudgetBytes = newValue }
+    }
+    /// Largest matrix dimension. Default 8192.
+    public var maxDimension: Int {
+      get { jobs.limits.maxDimension }
+      set { jobs.limits.maxDimension = newValue }
+    }
+    /// Days finished jobs are kept. Default 7.
+    public var retentionDays: Double {
+      get { jobs.retentionDays }
+      set { jobs.retentionDays = newValue }
+    }
+    /// Most finished jobs kept. Default 1000.
+    public var retainedJobs: Int {
+      get { jobs.retainedJobs }
+      set { jobs.retainedJobs = newValue }
+    }
 
     public init() {}
   }

@@ -13,6 +13,8 @@ public final class Application: Sendable {
   let staticFiles: StaticFiles
   /// The corpus index and the job records (SQLite in the data directory).
   public let store: Store
+  /// Compute jobs: the worker pool, their records and events.
+  let jobs: JobService
 
   /// Opens the store and loads the corpus into it when its content hash changed.
   public init(configuration: Configuration, logger: Logger) throws {
@@ -28,6 +30,8 @@ public final class Application: Sendable {
     case .unchanged: logger.info("corpus unchanged (\(corpus.contentHashHex)) from \(contentDirectory.path)")
     case .reloaded(let documents): logger.info("corpus loaded: \(documents) documents from \(contentDirectory.path)")
     }
+    self.jobs = JobService(store: store, configuration: configuration.jobs, logger: logger)
+    try jobs.start()
   }
 
   /// Every route of the server, in one table: a newcomer finds where a request
@@ -39,9 +43,18 @@ public final class Application: Sendable {
     addKeywordRoutes(to: &router)
     addTableRoutes(to: &router)
     addSearchRoutes(to: &router)
+    addJobRoutes(to: &router)
+    addDeviceRoutes(to: &router)
     let files = staticFiles
     router.fallback = { request, _ in try files.respond(to: request) }
     return router
+  }
+
+  /// Ends job streams, stops the HTTP server gracefully, then the worker pool.
+  public func shutdown(_ server: HTTPServer) async {
+    jobs.hub.close()
+    await server.shutdown()
+    await jobs.shutdown(grace: configuration.http.shutdownGracePeriod)
   }
 
   /// Starts the HTTP server; the caller keeps it and calls `shutdown()`.
@@ -59,7 +72,7 @@ public final class Application: Sendable {
     logger.info("hpclab serving; data in \(configuration.dataDirectory), pages from \(configuration.publicDirectory)")
     let signal = await signals.wait()
     logger.info("received signal \(signal); shutting down")
-    await server.shutdown()
+    await shutdown(server)
     logger.info("stopped")
   }
 }

@@ -19,6 +19,18 @@ struct Serve: AsyncParsableCommand {
   var publicDir: String?
   @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (env HPCLAB_LOG_LEVEL; default info).")
   var logLevel: String?
+  @Option(help: "Compute jobs that may wait in the queue; beyond it 429 (env HPCLAB_QUEUE_CAPACITY; default 64).")
+  var queueCapacity: Int?
+  @Option(help: "Seconds a compute job may run before it is cancelled (env HPCLAB_JOB_TIMEOUT; default 300).")
+  var jobTimeout: Int?
+  @Option(help: "Bytes a job's matrices may take, else 422 (env HPCLAB_MEMORY_BUDGET; default 1073741824).")
+  var memoryBudget: Int?
+  @Option(help: "Largest matrix dimension, else 422 (env HPCLAB_MAX_DIMENSION; default 8192).")
+  var maxDimension: Int?
+  @Option(help: "Days finished jobs are kept (env HPCLAB_KEEP_DAYS; default 7).")
+  var keepDays: Double?
+  @Option(help: "Most finished jobs kept, newest first (env HPCLAB_KEEP_JOBS; default 1000).")
+  var keepJobs: Int?
   @Option(help: "Serial connection loops (env HPCLAB_LOOPS; default: one per core).")
   var loops: Int?
   @Option(help: "Most open connections (env HPCLAB_MAX_CONNECTIONS; default 4096, kept below the fd limit).")
@@ -72,6 +84,15 @@ struct Serve: AsyncParsableCommand {
     config.dataDirectory = try Environment.value(dataDir, "HPCLAB_DATA_DIR", default: config.dataDirectory)
     config.publicDirectory = try Environment.value(publicDir, "HPCLAB_PUBLIC_DIR", default: config.publicDirectory)
     config.contentDirectory = contentDir ?? Environment.string("HPCLAB_CONTENT_DIR")
+    config.queueCapacity = try Environment.value(queueCapacity, "HPCLAB_QUEUE_CAPACITY", default: config.queueCapacity)
+    config.jobTimeoutSeconds = try Environment.value(jobTimeout, "HPCLAB_JOB_TIMEOUT", default: config.jobTimeoutSeconds)
+    config.memoryBudgetBytes = try Environment.value(memoryBudget, "HPCLAB_MEMORY_BUDGET", default: config.memoryBudgetBytes)
+    config.maxDimension = try Environment.value(maxDimension, "HPCLAB_MAX_DIMENSION", default: config.maxDimension)
+    config.retentionDays = try Environment.value(keepDays, "HPCLAB_KEEP_DAYS", default: config.retentionDays)
+    config.retainedJobs = try Environment.value(keepJobs, "HPCLAB_KEEP_JOBS", default: config.retainedJobs)
+    guard config.queueCapacity > 0, config.jobTimeoutSeconds > 0, config.memoryBudgetBytes > 0, config.maxDimension > 0,
+      config.retentionDays > 0, config.retainedJobs > 0
+    else { throw ValidationError("Job limits must be positive.") }
     return config
   }
 

@@ -1,0 +1,168 @@
+import Compute
+import Foundation
+import HTTP
+import Store
+
+extension Application {
+  /// `POST /jobs/matmul`, `GET /jobs`, `GET /jobs/{id}`, `DELETE /jobs/{id}`,
+  /// `GET /jobs/{id}/events`, `GET /jobs/{id}/result`.
+  func addJobRoutes(to router: inout Router) {
+    let jobs = self.jobs
+    router.post("/jobs/matmul") { request, _ async throws in
+      let submission = try jobs.submitMatmul(request)
+      var job = submission.job
+      let headers: HTTPHeaders = ["Location": "/jobs/\(job.id)"]
+      if let wait = try Self.preferredWait(request, maximum: jobs.configuration.maximumWaitSeconds) {
+        job = try await jobs.waitForFinish(job.id, seconds: wait)
+        if job.status.isFinished {
+          var finished = headers
+          finished.add("Preference-Applied", "wait=\(Self.format(wait))")
+          return .json(JobResponse(job).json, status: .ok, headers: finished)
+        }
+      }
+      return .json(JobResponse(job).json, status: submission.isNew ? .accepted : .ok, headers: headers)
+    }
+    router.get("/jobs") { request, _ in
+      var status: JobStatus?
+      if let text = request.query("status") {
+        guard let parsed = JobStatus(rawValue: text) else {
+          throw Problem.badRequest(
+            "status must be one of \(JobStatus.allCases.map(\.rawValue).joined(separator: ", ")).", field: "status")
+        }
+        status = parsed
+      }
+      let limit = try QueryParameters(request: request).limit(default: 50)
+      let list = try jobs.store.jobs(status: status, limit: limit)
+      return .json(
+        .object([
+          ("jobs", .array(list.map { JobResponse($0).json })), ("limit", .number(Double(limit))),
+          ("queued", .number(Double(jobs.pool.queuedCount))), ("running", .array(jobs.pool.runningJobs.map(JSONValue.string))),
+        ]))
+    }
+    router.get("/jobs/{id}") { request, context async throws in
+      let id = context.parameters["id"] ?? ""
+      guard let text = request.query("wait") else { return .json(JobResponse(try jobs.job(id)).json) }
+      guard let seconds = Double(text), seconds >= 0, seconds.isFinite else {
+        throw Problem.badRequest("wait must be a number of seconds.", field: "wait")
+      }
+      let job = try await jobs.waitForFinish(id, seconds: min(seconds, jobs.configuration.maximumWaitSeconds))
+      return .json(JobResponse(job).json)
+    }
+    router.delete("/jobs/{id}") { _, context async throws in
+      let job = try await jobs.cancel(context.parameters["id"] ?? "")
+      return .json(JobResponse(job).json, status: job.status.isFinished ? .ok : .accepted)
+    }
+    router.get("/jobs/{id}/events") { request, context in
+      try Self.eventStream(jobs, id: context.parameters["id"] ?? "", request: request)
+    }
+    router.get("/jobs/{id}/result") { request, context in
+      try Self.result(jobs, id: context.parameters["id"] ?? "", request: request)
+    }
+  }
+
+  /// `Prefer: wait=N` (RFC 7240 §4.3), capped; nil when absent.
+  static func preferredWait(_ request: HTTPRequest, maximum: Double) throws -> Double? {
+    for value in request.headers.values(for: "Prefer") {
+      for preference in value.split(separator: ",") {
+        let parts = preference.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard parts.first?.lowercased() == "wait" else { continue }
+        guard parts.count == 2, let seconds = Double(parts[1]), seconds >= 0, seconds.isFinite else {
+          throw Problem.badRequest("Prefer: wait needs a number of seconds.", field: "Prefer")
+        }
+        return min(seconds, maximum)
+      }
+    }
+    return nil
+  }
+
+  static func format(_ seconds: Double) -> String {
+    seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
+  }
+
+  /// Server-Sent Events: `progress` and `status` events, each with an `id`;
+  /// `Last-Event-ID` resumes after that event. The stream ends with the job.
+  static func eventStream(_ jobs: JobService, id: String, request: HTTPRequest) throws -> HTTPResponse {
+    let job = try jobs.job(id)
+    let lastEventID = request.headers["Last-Event-ID"].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+    let subscription = jobs.hub.subscribe(job: id, after: lastEventID)
+    let snapshot = JobResponse(job).json.encoded()
+    return HTTPResponse(
+      headers: ["Content-Type": "text/event-stream", "Cache-Control": "no-store", "X-Accel-Buffering": "no"],
+      body: .stream { writer in
+        try await writer.write("retry: 2000\n\n")
+        guard subscription.known else {
+          // No events kept (finished long ago, or before a restart): the status as it stands.
+          if (lastEventID ?? 0) < 1 { try await writer.write(Self.frame(id: 1, name: "status", data: snapshot)) }
+          return
+        }
+        for event in subscription.replay {
+          try await writer.write(Self.frame(id: event.id, name: event.name, data: event.data))
+          if event.isFinal { return }
+        }
+        guard let stream = subscription.stream else { return }
+        for await event in stream {
+          try await writer.write(Self.frame(id: event.id, name: event.name, data: event.data))
+          if event.isFinal { return }
+        }
+      })
+  }
+
+  static func frame(id: Int, name: String, data: [UInt8]) -> [UInt8] {
+    Array("id: \(id)\nevent: \(name)\ndata: ".utf8) + data + Array("\n\n".utf8)
+  }
+
+  /// The result matrix: JSON `{"shape","dtype","data"}`, or `.npy` for `Accept: application/x-npy`.
+  static func result(_ jobs: JobService, id: String, request: HTTPRequest) throws -> HTTPResponse {
+    let job = try jobs.job(id)
+    guard job.status == .succeeded else {
+      throw Problem(
+        status: .conflict, detail: "The job has no result: it is \(job.status.rawValue).",
+        extensions: ["status": .string(job.status.rawValue)])
+    }
+    guard let payload = try jobs.store.resultPayload(forJob: id) else {
+      throw Problem(status: .gone, detail: "The job's result file is gone (pruned or deleted).")
+    }
+    let accept = request.headers["Accept"]?.lowercased() ?? "*/*"
+    if accept.contains("application/x-npy") || accept.contains("application/octet-stream") {
+      return HTTPResponse(
+        headers: [
+          "Content-Type": "application/x-npy", "Content-Disposition": "attachment; filename=\"\(id).npy\"",
+        ], bytes: [UInt8](payload))
+    }
+    let matrix = try NPY.decode([UInt8](payload))
+    guard matrix.count <= ResultMatrixJSON.maximumElements else {
+      throw Problem(
+        status: .notAcceptable,
+        detail: "The result has \(matrix.count) elements; as JSON at most \(ResultMatrixJSON.maximumElements). Ask for Accept: application/x-npy.")
+    }
+    return HTTPResponse(headers: ["Content-Type": "application/json"], bytes: ResultMatrixJSON.encode(matrix))
+  }
+}
+
+/// Writes a matrix as `{"shape":[m,n],"dtype":"float32","data":[[…],…]}` directly to bytes.
+enum ResultMatrixJSON {
+  static let maximumElements = 4 << 20
+
+  static func encode(_ matrix: Matrix) -> [UInt8] {
+    var out = Array("{\"dtype\":\"\(matrix.dtype.rawValue)\",\"shape\":[\(matrix.rows),\(matrix.columns)],\"data\":[".utf8)
+    out.reserveCapacity(out.count + matrix.count * 12)
+    func row<T: BinaryFloatingPoint & LosslessStringConvertible>(_ values: [T]) {
+      for r in 0..<matrix.rows {
+        if r > 0 { out.append(UInt8(ascii: ",")) }
+        out.append(UInt8(ascii: "["))
+        for c in 0..<matrix.columns {
+          if c > 0 { out.append(UInt8(ascii: ",")) }
+          let value = values[r * matrix.columns + c]
+          out.append(contentsOf: (value.isFinite ? value.description : "null").utf8)
+        }
+        out.append(UInt8(ascii: "]"))
+      }
+    }
+    switch matrix.elements {
+    case .float32(let values): row(values)
+    case .float64(let values): row(values)
+    }
+    out.append(contentsOf: "]}".utf8)
+    return out
+  }
+}
