@@ -66,4 +66,46 @@ import TestSupport
     process.waitUntilExit()
     #expect(process.terminationStatus != 0)
   }
+
+  func post(_ port: Int, _ body: String, wait: Int? = nil) async throws -> [String: Any] {
+    let client = try TestClient(port: port, timeout: 60)
+    let prefer = wait.map { "Prefer: wait=\($0)\r\n" } ?? ""
+    try client.send("POST /jobs/matmul HTTP/1.1\r\nHost: t\r\n\(prefer)Content-Length: \(body.utf8.count)\r\n\r\n\(body)")
+    return try await client.readResponse().json ?? [:]
+  }
+
+  func get(_ port: Int, _ target: String) async throws -> TestResponse {
+    let client = try TestClient(port: port, timeout: 60)
+    try client.send("GET \(target) HTTP/1.1\r\nHost: t\r\n\r\n")
+    return try await client.readResponse()
+  }
+
+  @Test func keepsFinishedJobsAndRecoversTheRestAfterKill9() async throws {
+    let first = try ServerProcess()
+    let done = try await post(first.port, #"{"n":24,"backend":"blas"}"#, wait: 30)
+    let doneID = try #require(done["id"] as? String)
+    #expect(done["status"] as? String == "succeeded")
+    let running = try await post(first.port, #"{"n":2000,"backend":"cpu-naive","repeats":10}"#)
+    let runningID = try #require(running["id"] as? String)
+    let queued = try await post(first.port, #"{"n":40,"backend":"cpu-naive","seed":9}"#)
+    let queuedID = try #require(queued["id"] as? String)
+    for _ in 0..<100 {
+      if (try await get(first.port, "/jobs/\(runningID)")).json?["status"] as? String == "running" { break }
+      try await Task.sleep(for: .milliseconds(50))
+    }
+    first.signal(SIGKILL)
+    _ = await first.waitForExit()
+
+    let second = try ServerProcess(dataDirectory: first.dataDirectory)
+    let kept = try await get(second.port, "/jobs/\(doneID)")
+    #expect(kept.json?["status"] as? String == "succeeded")
+    #expect(try await get(second.port, "/jobs/\(doneID)/result").status == 200)
+    let interrupted = try await get(second.port, "/jobs/\(runningID)")
+    #expect(interrupted.json?["status"] as? String == "failed")
+    #expect(interrupted.text.contains("interrupted by restart"))
+    let rerun = try await get(second.port, "/jobs/\(queuedID)?wait=30")
+    #expect(rerun.json?["status"] as? String == "succeeded")
+    second.signal(SIGTERM)
+    #expect(await second.waitForExit() == 0)
+  }
 }

@@ -95,8 +95,12 @@ final class JobService: Sendable {
 
   /// Validates, records and queues a matmul job from a request.
   func submitMatmul(_ request: HTTPRequest) throws -> Submission {
-    let spec = try MatmulRequest.spec(from: request)
-    try runner.validate(spec)
+    let (spec, isSquare) = try MatmulRequest.spec(from: request)
+    do {
+      try runner.validate(spec)
+    } catch {
+      throw isSquare ? Self.namingN(error) : error
+    }
     let key = try Self.idempotencyKey(request)
     let isRetry = try key.map { try store.job(idempotencyKey: $0) != nil } ?? false
     if !isRetry, pool.queuedCount >= configuration.queueCapacity {
@@ -177,6 +181,16 @@ final class JobService: Sendable {
     } catch {
       logger.error("could not record the end of job \(id): \(error)")
     }
+  }
+
+  /// For a square job sent as n alone, an error about m or k names n instead
+  /// (messages start with the field's name).
+  static func namingN(_ error: ComputeError) -> ComputeError {
+    guard let old = error.field, old == "m" || old == "k" else { return error }
+    var renamed = error
+    renamed.field = "n"
+    if error.message.hasPrefix(old + " ") { renamed.message = "n" + error.message.dropFirst(old.count) }
+    return renamed
   }
 
   // MARK: - Reading, waiting, cancelling

@@ -10,16 +10,14 @@ typealias BodyValue = Content.JSONValue
 enum MatmulRequest {
   static let fields: Set<String> = ["m", "k", "n", "dtype", "backend", "kernel", "device", "repeats", "seed", "a", "b"]
 
-  /// Parses the body into a spec. `"n"` alone means a square n×n·n×n product.
+  /// Parses the body into a spec. `"n"` alone (no `m`, `k`, `a`, `b`) means a
+  /// square n×n·n×n product; errors about its size then name `n`.
   /// Unknown fields, wrong JSON and wrong types are 4xx problems naming the field;
   /// the spec's own rules (sizes, names, shapes) are checked by `MatmulRunner.validate`.
-  static func spec(from request: HTTPRequest) throws -> MatmulSpec {
+  static func spec(from request: HTTPRequest) throws -> (spec: MatmulSpec, isSquare: Bool) {
     var object = try jsonObject(from: request, fields: fields, example: #"{"n": 256}"#)
-    if object["a"] == nil && object["b"] == nil, let n = object["n"] {
-      if object["m"] == nil { object["m"] = n }
-      if object["k"] == nil { object["k"] = n }
-    }
-    for name in ["m", "k", "n", "repeats", "device", "seed"] {
+    let isSquare = object["a"] == nil && object["b"] == nil && object["m"] == nil && object["k"] == nil && object["n"] != nil
+    for name in ["n", "m", "k", "repeats", "device", "seed"] {
       guard let value = object[name] else { continue }
       guard case .int(let number) = value else {
         throw invalid(name, "\(name) must be an integer.")
@@ -35,9 +33,13 @@ enum MatmulRequest {
         throw invalid(name, "\(name) must be a matrix: a list of rows, each a list of numbers.")
       }
     }
+    if isSquare {
+      object["m"] = object["n"]
+      object["k"] = object["n"]
+    }
     let data = try JSONEncoder().encode(BodyValue.object(object))
     do {
-      return try JSONDecoder().decode(MatmulSpec.self, from: data)
+      return (try JSONDecoder().decode(MatmulSpec.self, from: data), isSquare)
     } catch let error as ComputeError {
       throw error
     } catch DecodingError.keyNotFound(let key, _) {
