@@ -1,5 +1,7 @@
-// The OpenCL backend: copy A and B once, run the kernel in short launches (at most two in flight,
-// checking the token between them), copy C back once.
+// The OpenCL backend: copy A and B once, run the kernel in short launches, one at a time and
+// checking the token between them, copy C back once. One launch in flight costs an enqueue gap
+// (tens of microseconds on PoCL) per launch of at least milliseconds, and bounds the wait after a
+// cancellation by one launch.
 extension MatmulRunner {
   func runOpenCL<T: MatmulScalar>(
     _ spec: MatmulSpec, a: [T], b: [T], token: CancellationToken, meter: inout ProgressMeter
@@ -32,8 +34,10 @@ extension MatmulRunner {
     try kernel.setArgument(8, bBuffer)
     try kernel.setArgument(9, cBuffer)
 
-    let blocks = WorkSplit.blocks(
-      m: spec.m, n: spec.n, k: spec.k, budget: configuration.openCLBlockMultiplyAdds, align: 64)
+    // The naive kernel is 10–100× slower than the blocked one (it re-reads B's columns from
+    // global memory), so it gets a quarter of the budget per launch.
+    let budget = kind == .naive ? configuration.openCLBlockMultiplyAdds / 4 : configuration.openCLBlockMultiplyAdds
+    let blocks = WorkSplit.blocks(m: spec.m, n: spec.n, k: spec.k, budget: budget, align: 64)
     var warmup = 0.0
     var kernelSeconds: [Double] = []
     var wallSeconds: [Double] = []
@@ -65,43 +69,26 @@ extension MatmulRunner {
       device: runtime.device.info.name, deviceIndex: index)
   }
 
-  /// One full product: every block launched, two in flight at most; returns the summed device time.
+  /// One full product: every block launched in turn; returns the summed device time.
   ///
-  /// On cancellation or failure it waits for the launches in flight before throwing, so no kernel
-  /// is still writing when the caller moves on.
+  /// The token is checked before each launch, so a cancelled job stops after the launch in flight.
   private func launch(
     _ plan: OpenCLMatmulPlan, blocks: [WorkSplit.Block], k: Int, queue: OpenCL.CommandQueue,
     token: CancellationToken, meter: inout ProgressMeter
   ) throws -> Double {
-    var inFlight: [(event: OpenCL.Event, units: Double)] = []
     var deviceSeconds = 0.0
-    do {
-      for block in blocks {
-        try token.check()
-        try plan.kernel.setArgument(3, Int32(block.rows.lowerBound))
-        try plan.kernel.setArgument(4, Int32(block.rows.upperBound))
-        try plan.kernel.setArgument(5, Int32(block.columns.lowerBound))
-        try plan.kernel.setArgument(6, Int32(block.columns.upperBound))
-        let global = plan.globalSize(rows: block.rows.count, columns: block.columns.count)
-        let event = try queue.enqueue(kernel: plan.kernel, global: global, local: plan.local)
-        try queue.flush()
-        inFlight.append((event, Double(block.rows.count * block.columns.count * k)))
-        if inFlight.count >= 2 {
-          let done = inFlight.removeFirst()
-          try done.event.wait()
-          deviceSeconds += try done.event.durationSeconds()
-          meter.advance(by: done.units)
-        }
-      }
-      while !inFlight.isEmpty {
-        let done = inFlight.removeFirst()
-        try done.event.wait()
-        deviceSeconds += try done.event.durationSeconds()
-        meter.advance(by: done.units)
-      }
-    } catch {
-      for pending in inFlight { try? pending.event.wait() }
-      throw error
+    for block in blocks {
+      try token.check()
+      try plan.kernel.setArgument(3, Int32(block.rows.lowerBound))
+      try plan.kernel.setArgument(4, Int32(block.rows.upperBound))
+      try plan.kernel.setArgument(5, Int32(block.columns.lowerBound))
+      try plan.kernel.setArgument(6, Int32(block.columns.upperBound))
+      let global = plan.globalSize(rows: block.rows.count, columns: block.columns.count)
+      let event = try queue.enqueue(kernel: plan.kernel, global: global, local: plan.local)
+      try queue.flush()
+      try event.wait()
+      deviceSeconds += try event.durationSeconds()
+      meter.advance(by: Double(block.rows.count * block.columns.count * k))
     }
     return deviceSeconds
   }

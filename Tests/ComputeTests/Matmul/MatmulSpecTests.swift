@@ -95,6 +95,30 @@ struct MatmulSpecTests {
     #expect(error?.field == "device")
   }
 
+  @Test(.enabled(if: openCLAvailable))
+  func rejectsFloat64OnADeviceWithoutFP64() throws {
+    var info = try #require(sharedRunner.openCL.devices.first?.info)
+    info.fp64 = false
+    let spec = MatmulSpec(m: 2, k: 2, n: 2, dtype: .float64, backend: .opencl)
+    let error = thrownError { try MatmulRunner.checkDevice(for: spec, devices: [info], defaultIndex: 0) } as? ComputeError
+    #expect(error?.code == .fp64Unsupported)
+    #expect(error?.field == "dtype")
+    var single = spec
+    single.dtype = .float32
+    try MatmulRunner.checkDevice(for: single, devices: [info], defaultIndex: 0)
+  }
+
+  @Test(.enabled(if: openCLAvailable))
+  func rejectsAMatrixLargerThanTheDevicesLargestAllocation() throws {
+    var info = try #require(sharedRunner.openCL.devices.first?.info)
+    info.maxAllocationBytes = 1_000
+    let error = thrownError {
+      try MatmulRunner.checkDevice(for: MatmulSpec(m: 20, k: 20, n: 20, backend: .opencl), devices: [info], defaultIndex: 0)
+    } as? ComputeError
+    #expect(error?.code == .memoryBudgetExceeded)
+    #expect(error?.limit == 1_000)
+  }
+
   @Test func acceptsAGoodSpec() throws {
     try sharedRunner.validate(MatmulSpec(m: 3, k: 4, n: 5, dtype: .float64, backend: .cpuNaive, repeats: 50))
   }
