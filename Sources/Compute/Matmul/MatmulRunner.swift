@@ -59,7 +59,12 @@ public final class MatmulRunner: Sendable {
   /// `concurrent_jobs` note in the timings shows when jobs overlapped.
   public func lane(for spec: MatmulSpec) -> String {
     guard spec.backend == .opencl else { return "cpu" }
-    return "opencl:\(spec.device ?? openCL.defaultDeviceIndex ?? 0)"
+    let index = spec.device ?? openCL.defaultDeviceIndex ?? 0
+    // An OpenCL CPU device (PoCL) runs on the host's cores: it shares the CPU lane, so a
+    // BLAS job and an OpenCL job never overlap there and pollute each other's timings.
+    let devices = openCL.devices
+    if devices.indices.contains(index), devices[index].info.type.split(separator: "+").contains("cpu") { return "cpu" }
+    return "opencl:\(index)"
   }
 
   /// Runs a spec to the end, on the calling thread.
