@@ -13,8 +13,17 @@ public final class ServerProcess: @unchecked Sendable {  // used by one test at 
   /// The binary built by `swift build` next to the test bundle.
   public static var binaryPath: String { packageRoot + "/.build/debug/hpclab" }
 
-  /// Starts `hpclab serve` on a free port; `shellPrefix` runs before exec (e.g. `ulimit -n 64;`).
-  public init(arguments: [String] = [], dataDirectory: String? = nil, shellPrefix: String = "", environment: [String: String] = [:]) throws {
+  /// Starts `hpclab serve` on a free port and waits (on a thread of its own, not the
+  /// cooperative pool) until it listens; `shellPrefix` runs before exec (e.g. `ulimit -n 64;`).
+  public static func start(
+    arguments: [String] = [], dataDirectory: String? = nil, shellPrefix: String = "", environment: [String: String] = [:]
+  ) async throws -> ServerProcess {
+    try await offload {
+      try ServerProcess(arguments: arguments, dataDirectory: dataDirectory, shellPrefix: shellPrefix, environment: environment)
+    }
+  }
+
+  private init(arguments: [String] = [], dataDirectory: String? = nil, shellPrefix: String = "", environment: [String: String] = [:]) throws {
     self.dataDirectory = dataDirectory ?? NSTemporaryDirectory() + "hpclab-data-\(UUID().uuidString)"
     let quoted = ([Self.binaryPath, "serve", "--port", "0", "--data-dir", self.dataDirectory, "--public-dir", packageRoot + "/public"] + arguments)
       .map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")

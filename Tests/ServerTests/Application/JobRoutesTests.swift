@@ -30,7 +30,7 @@ import TestSupport
 
   @Test(arguments: combinations)
   func runsEveryBackendAndKernelToAVerifiedResult(backend: String, kernel: String?, dtype: String) async throws {
-    let app = try TestApplication()
+    let app = try await TestApplication.start()
     let kernelField = kernel.map { #","kernel":"\#($0)""# } ?? ""
     let response = try await post(
       app, #"{"m":17,"k":33,"n":5,"backend":"\#(backend)","dtype":"\#(dtype)"\#(kernelField),"repeats":2}"#,
@@ -55,7 +55,7 @@ import TestSupport
   }
 
   @Test func multipliesExplicitMatricesAndServesTheResultAsJSONAndNpy() async throws {
-    let app = try TestApplication()
+    let app = try await TestApplication.start()
     let response = try await post(
       app, #"{"a":[[1,2],[3,4],[5,6]],"b":[[1,0,2],[0,1,3]],"backend":"blas","dtype":"float64"}"#,
       headers: "Prefer: wait=30\r\n")
@@ -73,7 +73,7 @@ import TestSupport
   }
 
   @Test func acceptsASquareSizeAloneAndLongPolls() async throws {
-    let app = try TestApplication()
+    let app = try await TestApplication.start()
     let response = try await post(app, #"{"n":32}"#)
     #expect(response.status == 202)
     let id = try #require(response.object["id"] as? String)
@@ -88,7 +88,7 @@ import TestSupport
   }
 
   @Test func streamsProgressAndStatusEventsResumably() async throws {
-    let app = try TestApplication()
+    let app = try await TestApplication.start()
     let response = try await post(app, #"{"n":200,"backend":"cpu-naive","repeats":3}"#)
     let id = try #require(response.object["id"] as? String)
     let events = try await app.get("/jobs/\(id)/events")
@@ -105,7 +105,7 @@ import TestSupport
   }
 
   @Test func cancelsQueuedJobsAtOnceAndRunningOnesPromptly() async throws {
-    let app = try TestApplication()
+    let app = try await TestApplication.start()
     let long = try await post(app, #"{"n":2000,"backend":"cpu-naive","repeats":5}"#)
     let longID = try #require(long.object["id"] as? String)
     let queued = try await post(app, #"{"n":2000,"backend":"cpu-naive","repeats":5,"seed":2}"#)
@@ -125,7 +125,7 @@ import TestSupport
   }
 
   @Test func refusesWith429WhenTheQueueIsFull() async throws {
-    let app = try TestApplication { $0.queueCapacity = 1 }
+    let app = try await TestApplication.start { $0.queueCapacity = 1 }
     let first = try await post(app, #"{"n":2000,"backend":"cpu-naive","repeats":5}"#)
     let firstID = try #require(first.object["id"] as? String)
     _ = try await waitForStatus(app, firstID, ["running"])
@@ -144,7 +144,7 @@ import TestSupport
   }
 
   @Test func returnsTheSameJobForTheSameIdempotencyKeyAndBody() async throws {
-    let app = try TestApplication()
+    let app = try await TestApplication.start()
     let body = #"{"n":16,"seed":7}"#
     let first = try await post(app, body, headers: "Idempotency-Key: abc-123\r\n")
     let second = try await post(app, body, headers: "Idempotency-Key: abc-123\r\n")
@@ -169,7 +169,7 @@ import TestSupport
 
   @Test(arguments: badBodies)
   func answersEveryBadInputWithAProblemNamingTheField(body: String, status: Int, field: String?) async throws {
-    let app = try TestApplication()
+    let app = try await TestApplication.start()
     let response = try await post(app, body)
     #expect(response.status == status, "\(body): \(response.text)")
     #expect(response.header("Content-Type") == "application/problem+json")
@@ -179,7 +179,7 @@ import TestSupport
   }
 
   @Test func refusesJobsOverTheMemoryBudgetSayingTheLimit() async throws {
-    let app = try TestApplication { $0.memoryBudgetBytes = 1 << 20 }
+    let app = try await TestApplication.start { $0.memoryBudgetBytes = 1 << 20 }
     let response = try await post(app, #"{"n":1024}"#)
     #expect(response.status == 422)
     #expect(response.object["code"] as? String == "memory_budget_exceeded")
@@ -188,7 +188,7 @@ import TestSupport
   }
 
   @Test func describesTheDevices() async throws {
-    let app = try TestApplication()
+    let app = try await TestApplication.start()
     let devices = try await app.get("/devices").object
     let blas = try #require(devices["blas"] as? [String: Any])
     #expect(blas["name"] as? String == "OpenBLAS")

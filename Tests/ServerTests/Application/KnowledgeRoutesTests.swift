@@ -5,7 +5,7 @@ import TestSupport
 /// The knowledge API over real sockets, on the real corpus.
 @Suite struct KnowledgeRoutesTests {
   @Test func listsAllTwentyTwoQuestionsInOrder() async throws {
-    let app = try TestApplication()
+    let app = try await TestApplication.start()
     let response = try await app.get("/questions")
     #expect(response.status == 200)
     #expect(response.object["total"] as? Int == 22)
@@ -15,7 +15,7 @@ import TestSupport
   }
 
   @Test func searchesWithHighlightedSnippetsAndFacets() async throws {
-    let app = try TestApplication()
+    let app = try await TestApplication.start()
     let response = try await app.get("/questions?q=warp")
     #expect(response.status == 200)
     #expect(response.results.first?["id"] as? Int == 9)
@@ -32,7 +32,7 @@ import TestSupport
   }
 
   @Test func suggestsCorrectionsAndMatchesPrefixes() async throws {
-    let app = try TestApplication()
+    let app = try await TestApplication.start()
     let typo = try await app.get("/questions?q=coalesing")
     #expect((typo.object["suggestions"] as? [String])?.contains("coalescing") == true)
     let prefix = try await app.get("/questions?q=coal")
@@ -47,7 +47,7 @@ import TestSupport
 
   @Test(arguments: hostile)
   func answersAnyUserTextWithoutError(query: String) async throws {
-    let app = try TestApplication()
+    let app = try await TestApplication.start()
     let response = try await app.get("/questions?q=\(query)")
     #expect(response.status == 200, "q=\(query)")
     #expect(response.object["results"] != nil)
@@ -55,7 +55,7 @@ import TestSupport
   }
 
   @Test func rejectsBadRawSyntaxAndBadPagingWith400() async throws {
-    let app = try TestApplication()
+    let app = try await TestApplication.start()
     for target in [
       "/questions?q=NEAR(&mode=raw", "/questions?q=warp&mode=fancy", "/questions?limit=abc", "/questions?offset=-1",
       "/questions?q=warp&offset=999999", "/search", "/search?q=warp&kind=video",
@@ -71,7 +71,7 @@ import TestSupport
   }
 
   @Test func pagesStablyAndClampsTheLimit() async throws {
-    let app = try TestApplication()
+    let app = try await TestApplication.start()
     let first = try await app.get("/search?q=memory&limit=2&offset=0")
     let second = try await app.get("/search?q=memory&limit=2&offset=2")
     #expect(first.results.count == 2)
@@ -84,7 +84,7 @@ import TestSupport
   }
 
   @Test func answersAQuestionByIdOrSlugAnd404Otherwise() async throws {
-    let app = try TestApplication()
+    let app = try await TestApplication.start()
     let byID = try await app.get("/questions/8")
     #expect(byID.status == 200)
     for key in ["id", "slug", "title", "answer_markdown", "answer_html", "topics", "keywords", "experiments", "related"] {
@@ -102,7 +102,7 @@ import TestSupport
   }
 
   @Test func servesKeywordNotesTablesSearchAndTopics() async throws {
-    let app = try TestApplication()
+    let app = try await TestApplication.start()
     #expect(try await app.get("/keywords").object["total"] as? Int == 10)
     let slots = try await app.get("/keywords/slots")
     #expect((slots.object["body_html"] as? String)?.contains("__slots__") == true)

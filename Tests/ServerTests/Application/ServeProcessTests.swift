@@ -5,7 +5,7 @@ import TestSupport
 /// The real binary as a process: what the operator sees.
 @Suite struct ServeProcessTests {
   @Test func answersHealthzAndServesTheIndexPage() async throws {
-    let server = try ServerProcess()
+    let server = try await ServerProcess.start()
     let client = try TestClient(port: server.port)
     try client.send("GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n")
     let health = try await client.readResponse()
@@ -22,7 +22,7 @@ import TestSupport
 
   @Test(arguments: [SIGTERM, SIGINT])
   func finishesRequestsInFlightOnSignalThenExitsZero(signal: Int32) async throws {
-    let server = try ServerProcess()
+    let server = try await ServerProcess.start()
     let idle = try TestClient(port: server.port)
     try idle.send("GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n")
     #expect(try await idle.readResponse().status == 200)
@@ -39,7 +39,7 @@ import TestSupport
   }
 
   @Test func survivesRunningOutOfFileDescriptors() async throws {
-    let server = try ServerProcess(shellPrefix: "ulimit -n 64;")
+    let server = try await ServerProcess.start(shellPrefix: "ulimit -n 64;")
     var clients: [TestClient] = []
     for _ in 0..<120 {
       if let client = try? TestClient(port: server.port, timeout: 2) { clients.append(client) }
@@ -81,7 +81,7 @@ import TestSupport
   }
 
   @Test func keepsFinishedJobsAndRecoversTheRestAfterKill9() async throws {
-    let first = try ServerProcess()
+    let first = try await ServerProcess.start()
     let done = try await post(first.port, #"{"n":24,"backend":"blas"}"#, wait: 30)
     let doneID = try #require(done["id"] as? String)
     #expect(done["status"] as? String == "succeeded")
@@ -96,7 +96,7 @@ import TestSupport
     first.signal(SIGKILL)
     _ = await first.waitForExit()
 
-    let second = try ServerProcess(dataDirectory: first.dataDirectory)
+    let second = try await ServerProcess.start(dataDirectory: first.dataDirectory)
     let kept = try await get(second.port, "/jobs/\(doneID)")
     #expect(kept.json?["status"] as? String == "succeeded")
     #expect(try await get(second.port, "/jobs/\(doneID)/result").status == 200)

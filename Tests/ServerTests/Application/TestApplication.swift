@@ -7,11 +7,18 @@ import TestSupport
 
 /// A real `Application` (store in a fresh temp data dir, the real corpus and
 /// public dir) behind a real server on a free port.
-final class TestApplication: Sendable {
+final class TestApplication: @unchecked Sendable {  // immutable after init
   let application: Application
   let server: TestServer
 
-  init(configure: (inout Application.Configuration) -> Void = { _ in }) throws {
+  /// Builds the application on a thread of its own: opening the store, loading the
+  /// corpus and discovering OpenCL are blocking work that must not hold the
+  /// cooperative pool the server's asynchronous handlers run on.
+  static func start(configure: @escaping @Sendable (inout Application.Configuration) -> Void = { _ in }) async throws -> TestApplication {
+    try await offload { try TestApplication(configure: configure) }
+  }
+
+  private init(configure: (inout Application.Configuration) -> Void = { _ in }) throws {
     var configuration = Application.Configuration()
     configuration.dataDirectory = NSTemporaryDirectory() + "hpclab-app-\(UUID().uuidString)"
     configuration.publicDirectory = packageRoot + "/public"

@@ -324,17 +324,17 @@ import TestSupport
   @Test func shutsDownGracefullyFinishingRequestsInFlight() async throws {
     let server = try Self.start()
     let busy = try server.client()
-    try busy.send("GET /slow?ms=400 HTTP/1.1\r\nHost: t\r\n\r\n")
+    try busy.send("GET /slow?ms=1500 HTTP/1.1\r\nHost: t\r\n\r\n")
     let idle = try server.client()
     try idle.send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
     #expect(try await idle.readResponse().status == 200)
-    try await Task.sleep(for: .milliseconds(50))
+    try await Task.sleep(for: .milliseconds(300))
     let port = server.port
     async let stopped: Void = server.stop()
     try await Task.sleep(for: .milliseconds(100))
     #expect(await idle.waitForClose(), "idle connections close at once")
     let response = try await busy.readResponse()
-    #expect(response.text == "slow 400")
+    #expect(response.text == "slow 1500")
     #expect(response.header("Connection") == "close")
     await stopped
     #expect((try? TestClient(port: port)) == nil, "no longer accepting")
