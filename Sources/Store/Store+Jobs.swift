@@ -90,6 +90,17 @@ extension Store {
     }
   }
 
+  /// How many jobs of each kind are in each status (for metrics).
+  public func jobCountsByKind() throws(StoreError) -> [String: [JobStatus: Int]] {
+    try limitedRead { db in
+      var counts: [String: [JobStatus: Int]] = [:]
+      for row in try Row.fetchAll(db, sql: "SELECT kind, status, count(*) FROM jobs GROUP BY kind, status") {
+        if let status = JobStatus(rawValue: row[1]) { counts[row[0] as String, default: [:]][status] = row[2] }
+      }
+      return counts
+    }
+  }
+
   /// Applies `update` to the job and returns it as stored. When `payload` is given it is first
   /// written to the job's result file (atomically) and its size recorded; if the update then
   /// fails, the file is removed again.

@@ -11,6 +11,14 @@ extension Application {
     public var publicDirectory = "./public"
     /// The corpus of Markdown files; nil: `HPCLAB_CONTENT_DIR`, else `Sources/Content/Corpus` of this checkout.
     public var contentDirectory: String?
+    /// With a token, creating and cancelling jobs needs `Authorization: Bearer <token>`. Default none.
+    public var token: String?
+    /// Jobs one client (IP address) may create per minute; 0 turns the limit off. Default 60.
+    public var jobsPerMinute: Double = 60
+    /// Jobs one client may create in a burst. Default 10.
+    public var jobBurst = 10
+    /// `Access-Control-Allow-Origin` for every response; nil (the default) sends no CORS headers.
+    public var corsOrigin: String?
     /// Compute jobs: queue, timeout, limits and retention.
     var jobs = JobService.Configuration()
     /// Jobs that may wait; beyond it 429. Default 64.

@@ -3,6 +3,7 @@ import Foundation
 import HTTP
 import Logging
 import Store
+import Synchronization
 
 /// hpclab as a whole: the route table over the HTTP server, and the services
 /// (corpus store, compute) the handlers use. `run()` serves until SIGTERM or
@@ -15,13 +16,20 @@ public final class Application: Sendable {
   public let store: Store
   /// Compute jobs: the worker pool, their records and events.
   let jobs: JobService
+  let metrics = ServerMetrics()
+  let access: AccessControl
+  /// The running server, for the open-connections gauge.
+  private let server = Mutex<HTTPServer?>(nil)
 
   /// Opens the store and loads the corpus into it when its content hash changed.
   public init(configuration: Configuration, logger: Logger) throws {
     self.configuration = configuration
     self.logger = logger
     try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
-    self.staticFiles = StaticFiles(root: configuration.publicDirectory)
+    self.staticFiles = StaticFiles(
+      root: configuration.publicDirectory, headers: ResponsePolicy.securityHeaders, htmlHeaders: ResponsePolicy.htmlHeaders)
+    self.access = AccessControl(
+      token: configuration.token, ratePerMinute: configuration.jobsPerMinute, burst: configuration.jobBurst)
     self.store = try Store(dataDirectory: URL(fileURLWithPath: configuration.dataDirectory))
     let contentDirectory = configuration.contentDirectory.map { URL(fileURLWithPath: $0) } ?? Corpus.defaultDirectory
     let corpus = try Corpus.load(from: contentDirectory)
@@ -30,7 +38,7 @@ public final class Application: Sendable {
     case .unchanged: logger.info("corpus unchanged (\(corpus.contentHashHex)) from \(contentDirectory.path)")
     case .reloaded(let documents): logger.info("corpus loaded: \(documents) documents from \(contentDirectory.path)")
     }
-    self.jobs = JobService(store: store, configuration: configuration.jobs, logger: logger)
+    self.jobs = JobService(store: store, configuration: configuration.jobs, metrics: metrics, logger: logger)
     try jobs.start()
   }
 
@@ -45,6 +53,7 @@ public final class Application: Sendable {
     addSearchRoutes(to: &router)
     addJobRoutes(to: &router)
     addDeviceRoutes(to: &router)
+    addMetricsRoutes(to: &router)
     let files = staticFiles
     router.fallback = { request, _ in try files.respond(to: request) }
     return router
@@ -59,10 +68,23 @@ public final class Application: Sendable {
 
   /// Starts the HTTP server; the caller keeps it and calls `shutdown()`.
   public func startServer() throws -> HTTPServer {
-    let server = HTTPServer(configuration: configuration.http, responder: makeRouter(), logger: logger)
+    let router = makeRouter()
+    var http = configuration.http
+    let metrics = self.metrics
+    http.onResponse = { exchange in
+      let path = exchange.target.split(separator: "?", maxSplits: 1).first ?? ""
+      let route = router.routePattern(for: path) ?? (exchange.status < 400 ? "static" : "unmatched")
+      metrics.recordRequest(method: exchange.method.rawValue, route: route, status: exchange.status, seconds: exchange.seconds)
+    }
+    let server = HTTPServer(
+      configuration: http, responder: ResponsePolicy(router: router, corsOrigin: configuration.corsOrigin), logger: logger)
     try server.start()
+    self.server.withLock { $0 = server }
     return server
   }
+
+  /// Connections open now (0 before the server starts).
+  var openConnections: Int { server.withLock { $0?.openConnections ?? 0 } }
 
   /// Serves until SIGTERM or SIGINT, then stops accepting, finishes what is in
   /// flight and returns.

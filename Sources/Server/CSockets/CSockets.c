@@ -8,8 +8,19 @@
 #include <string.h>
 #include <unistd.h>
 
-int cs_accept_nonblocking(int listen_fd) {
-  return accept4(listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+int cs_accept_nonblocking(int listen_fd, char *address, int address_size) {
+  struct sockaddr_storage peer;
+  socklen_t length = sizeof(peer);
+  int fd = accept4(listen_fd, (struct sockaddr *)&peer, &length, SOCK_NONBLOCK | SOCK_CLOEXEC);
+  if (fd >= 0 && address && address_size > 0) {
+    address[0] = 0;
+    if (peer.ss_family == AF_INET) {
+      inet_ntop(AF_INET, &((struct sockaddr_in *)&peer)->sin_addr, address, address_size);
+    } else if (peer.ss_family == AF_INET6) {
+      inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&peer)->sin6_addr, address, address_size);
+    }
+  }
+  return fd;
 }
 
 int cs_set_nonblocking(int fd) {

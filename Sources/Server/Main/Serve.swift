@@ -31,6 +31,14 @@ struct Serve: AsyncParsableCommand {
   var keepDays: Double?
   @Option(help: "Most finished jobs kept, newest first (env HPCLAB_KEEP_JOBS; default 1000).")
   var keepJobs: Int?
+  @Option(help: "Bearer token required to create and cancel jobs (env HPCLAB_TOKEN; default none: open).")
+  var token: String?
+  @Option(help: "Jobs one client (IP address) may create per minute, 0 for no limit (env HPCLAB_RATE_LIMIT; default 60).")
+  var rateLimit: Double?
+  @Option(help: "Jobs one client may create in a burst (env HPCLAB_RATE_BURST; default 10).")
+  var rateBurst: Int?
+  @Option(help: "Allowed CORS origin, e.g. https://example.org or * (env HPCLAB_CORS_ORIGIN; default none: no CORS headers).")
+  var corsOrigin: String?
   @Option(help: "Serial connection loops (env HPCLAB_LOOPS; default: one per core).")
   var loops: Int?
   @Option(help: "Most open connections (env HPCLAB_MAX_CONNECTIONS; default 4096, kept below the fd limit).")
@@ -90,6 +98,11 @@ struct Serve: AsyncParsableCommand {
     config.maxDimension = try Environment.value(maxDimension, "HPCLAB_MAX_DIMENSION", default: config.maxDimension)
     config.retentionDays = try Environment.value(keepDays, "HPCLAB_KEEP_DAYS", default: config.retentionDays)
     config.retainedJobs = try Environment.value(keepJobs, "HPCLAB_KEEP_JOBS", default: config.retainedJobs)
+    config.token = token ?? Environment.string("HPCLAB_TOKEN")
+    config.jobsPerMinute = try Environment.value(rateLimit, "HPCLAB_RATE_LIMIT", default: config.jobsPerMinute)
+    config.jobBurst = try Environment.value(rateBurst, "HPCLAB_RATE_BURST", default: config.jobBurst)
+    config.corsOrigin = corsOrigin ?? Environment.string("HPCLAB_CORS_ORIGIN")
+    guard config.jobsPerMinute >= 0, config.jobBurst > 0 else { throw ValidationError("Rate limits must be positive.") }
     guard config.queueCapacity > 0, config.jobTimeoutSeconds > 0, config.memoryBudgetBytes > 0, config.maxDimension > 0,
       config.retentionDays > 0, config.retainedJobs > 0
     else { throw ValidationError("Job limits must be positive.") }

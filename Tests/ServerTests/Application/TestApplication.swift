@@ -9,7 +9,7 @@ import TestSupport
 /// public dir) behind a real server on a free port.
 final class TestApplication: @unchecked Sendable {  // immutable after init
   let application: Application
-  let server: TestServer
+  let server: HTTPServer
 
   /// Builds the application on a thread of its own: opening the store, loading the
   /// corpus and discovering OpenCL are blocking work that must not hold the
@@ -22,11 +22,13 @@ final class TestApplication: @unchecked Sendable {  // immutable after init
     var configuration = Application.Configuration()
     configuration.dataDirectory = NSTemporaryDirectory() + "hpclab-app-\(UUID().uuidString)"
     configuration.publicDirectory = packageRoot + "/public"
+    configuration.http.port = 0
+    configuration.http.loopCount = 2
     configure(&configuration)
     var logger = Logger(label: "test")
     logger.logLevel = .critical
     application = try Application(configuration: configuration, logger: logger)
-    server = try TestServer(responder: application.makeRouter())
+    server = try application.startServer()  // the whole stack: policy, metrics, routes
   }
 
   /// One request on a new connection; the response.
@@ -35,12 +37,12 @@ final class TestApplication: @unchecked Sendable {  // immutable after init
   }
 
   func request(_ raw: String) async throws -> TestResponse {
-    let client = try server.client(timeout: 30)
+    let client = try TestClient(port: server.port, timeout: 30)
     try client.send(raw)
     return try await client.readResponse()
   }
 
-  func stop() async { await server.stop() }
+  func stop() async { await application.shutdown(server) }
 }
 
 extension TestResponse {

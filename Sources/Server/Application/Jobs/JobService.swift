@@ -25,8 +25,11 @@ final class JobService: Sendable {
   let devices: DeviceCatalog
   private let pruneTimer = Mutex<DispatchSourceTimerBox?>(nil)
 
-  init(store: Store, configuration: Configuration, logger: Logger) {
+  private let metrics: ServerMetrics
+
+  init(store: Store, configuration: Configuration, metrics: ServerMetrics, logger: Logger) {
     self.store = store
+    self.metrics = metrics
     self.configuration = configuration
     self.logger = logger
     runner = MatmulRunner(configuration: .init(limits: configuration.limits))
@@ -175,6 +178,9 @@ final class JobService: Sendable {
         record = try store.updateJob(id: id, .failed(error: Self.problemValue(for: error)))
       }
       publishStatus(record)
+      if let started = record.startedAt, let finished = record.finishedAt {
+        metrics.recordJob(kind: record.kind, status: record.status.rawValue, seconds: finished.timeIntervalSince(started))
+      }
     } catch StoreError.invalidTransition {
       // Already finished (cancelled while its last piece ran): the record stands.
       if let job = try? store.job(id: id) { publishStatus(job) }

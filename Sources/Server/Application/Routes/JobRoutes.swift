@@ -8,7 +8,10 @@ extension Application {
   /// `GET /jobs/{id}/events`, `GET /jobs/{id}/result`.
   func addJobRoutes(to router: inout Router) {
     let jobs = self.jobs
-    router.post("/jobs/matmul") { request, _ async throws in
+    let access = self.access
+    router.post("/jobs/matmul") { request, context async throws in
+      try access.authorize(request)
+      try access.admitJob(from: context.remoteAddress)
       let submission = try jobs.submitMatmul(request)
       var job = submission.job
       let headers: HTTPHeaders = ["Location": "/jobs/\(job.id)"]
@@ -48,7 +51,8 @@ extension Application {
       let job = try await jobs.waitForFinish(id, seconds: min(seconds, jobs.configuration.maximumWaitSeconds))
       return .json(JobResponse(job).json)
     }
-    router.delete("/jobs/{id}") { _, context async throws in
+    router.delete("/jobs/{id}") { request, context async throws in
+      try access.authorize(request)
       let job = try await jobs.cancel(context.parameters["id"] ?? "")
       return .json(JobResponse(job).json, status: job.status.isFinished ? .ok : .accepted)
     }

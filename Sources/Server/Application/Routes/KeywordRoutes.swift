@@ -6,13 +6,14 @@ extension Application {
   /// `GET /keywords` (list, or search with `q`), `GET /keywords/{slug}`.
   func addKeywordRoutes(to router: inout Router) {
     let store = self.store
+    let metrics = self.metrics
     router.get("/keywords") { request, _ in
       let parameters = QueryParameters(request: request)
       if let text = try parameters.text() {
-        let page = try store.search(
+        let page = try metrics.timeSearch { try store.search(
           SearchQuery(
             text, kinds: [.keyword], limit: try parameters.limit(), offset: try parameters.offset(),
-            mode: try parameters.mode()))
+            mode: try parameters.mode())) }
         return .json(SearchResponse(page: page).json)
       }
       let listing = store.keywordNotes().map {

@@ -6,13 +6,14 @@ extension Application {
   /// `GET /questions` (list, or search with `q`), `GET /questions/{id or slug}`.
   func addQuestionRoutes(to router: inout Router) {
     let store = self.store
+    let metrics = self.metrics
     router.get("/questions") { request, _ in
       let parameters = QueryParameters(request: request)
       if let text = try parameters.text() {
-        let page = try store.search(
+        let page = try metrics.timeSearch { try store.search(
           SearchQuery(
             text, kinds: [.question], topic: parameters.topic(), limit: try parameters.limit(),
-            offset: try parameters.offset(), mode: try parameters.mode()))
+            offset: try parameters.offset(), mode: try parameters.mode())) }
         return .json(SearchResponse(page: page).json)
       }
       let topic = parameters.topic()

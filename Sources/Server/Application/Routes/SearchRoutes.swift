@@ -7,6 +7,7 @@ extension Application {
   /// `GET /topics` with counts.
   func addSearchRoutes(to router: inout Router) {
     let store = self.store
+    let metrics = self.metrics
     router.get("/search") { request, _ in
       let parameters = QueryParameters(request: request)
       guard let text = try parameters.text() else {
@@ -21,10 +22,10 @@ extension Application {
           kinds.insert(entryKind)
         }
       }
-      let page = try store.search(
+      let page = try metrics.timeSearch { try store.search(
         SearchQuery(
           text, kinds: kinds, topic: parameters.topic(), limit: try parameters.limit(), offset: try parameters.offset(),
-          mode: try parameters.mode()))
+          mode: try parameters.mode())) }
       return .json(SearchResponse(page: page).json)
     }
     router.get("/topics") { _, _ in

@@ -6,7 +6,8 @@
 #include <sys/socket.h>
 
 /// accept4 with SOCK_NONBLOCK | SOCK_CLOEXEC; returns the fd or -1 with errno set.
-int cs_accept_nonblocking(int listen_fd);
+/// Writes the peer's numeric address (IPv4 or IPv6, without port) into `address`.
+int cs_accept_nonblocking(int listen_fd, char *address, int address_size);
 /// Makes fd non-blocking and close-on-exec; returns 0 or -1 with errno set.
 int cs_set_nonblocking(int fd);
 /// Sets an int-valued socket option; returns 0 or -1 with errno set.

@@ -57,8 +57,17 @@ public final class StaticFiles: Sendable {
     return shards[Int((id &* 0x9E37_79B9_7F4A_7C15) >> 61)]
   }
 
-  public init(root: String, cacheControl: String = "no-cache", maxCachedFileSize: Int = 1 << 20, maxFileSize: Int = 64 << 20) {
+  /// Extra fields on every file response, and on HTML pages only (security headers).
+  public let headers: HTTPHeaders
+  public let htmlHeaders: HTTPHeaders
+
+  public init(
+    root: String, cacheControl: String = "no-cache", maxCachedFileSize: Int = 1 << 20, maxFileSize: Int = 64 << 20,
+    headers: HTTPHeaders = [:], htmlHeaders: HTTPHeaders = [:]
+  ) {
     self.root = root
+    self.headers = headers
+    self.htmlHeaders = htmlHeaders
     self.realRoot = Self.realPath(root)
     self.cacheControl = cacheControl
     self.maxCachedFileSize = maxCachedFileSize
@@ -141,11 +150,12 @@ public final class StaticFiles: Sendable {
     guard let bytes = Self.readFile(real, size: size) else { return nil }
     let etag = "\"\(String(size, radix: 16))-\(String(info.st_mtim.tv_sec, radix: 16))\(String(info.st_mtim.tv_nsec, radix: 16))\""
     let contentType = MediaType.forPath(real)
-    let response = HTTPResponse(
-      status: .ok,
-      headers: [
-        "ETag": etag, "Cache-Control": cacheControl, "X-Content-Type-Options": "nosniff", "Content-Type": contentType,
-      ], bytes: bytes)
+    var fields: HTTPHeaders = [
+      "ETag": etag, "Cache-Control": cacheControl, "X-Content-Type-Options": "nosniff", "Content-Type": contentType,
+    ]
+    for field in headers.fields { fields.add(field.name, field.value) }
+    if contentType.hasPrefix("text/html") { for field in htmlHeaders.fields { fields.add(field.name, field.value) } }
+    let response = HTTPResponse(status: .ok, headers: fields, bytes: bytes)
     let file = CachedFile(
       bytes: bytes, etag: etag, contentType: contentType, size: size, modified: info.st_mtim, checkedAt: now,
       response: response)

@@ -68,6 +68,12 @@ public struct Router: HTTPResponder {
     }
   }
 
+  /// The pattern of the route a path matches (`/questions/{id}`), for metrics labels.
+  public func routePattern(for path: Substring) -> String? {
+    if let route = exact[String(path)] { return route.pattern }
+    return patterns.first { $0.match(path) != nil }?.pattern
+  }
+
   // MARK: - Dispatch
 
   public func respond(to request: HTTPRequest, context: RequestContext) -> HTTPReply {

@@ -43,8 +43,8 @@ final class ConnectionLoop: @unchecked Sendable {  // mutable state confined to 
   }
 
   /// Takes ownership of an accepted, non-blocking socket.
-  func adopt(_ fd: Int32) {
-    let connection = HTTPConnection(fd: fd, loop: self)
+  func adopt(_ fd: Int32, remoteAddress: String) {
+    let connection = HTTPConnection(fd: fd, loop: self, remoteAddress: remoteAddress)
     connections[ObjectIdentifier(connection)] = connection
     connection.start()
     if isShuttingDown { connection.beginShutdown() }

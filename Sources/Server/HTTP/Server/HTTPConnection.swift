@@ -54,9 +54,13 @@ final class HTTPConnection {
   /// requests and makes streamed writes wait.
   private static let highWater = 256 * 1024
 
-  init(fd: Int32, loop: ConnectionLoop) {
+  /// The peer's numeric address, for per-client limits and logs.
+  let remoteAddress: String
+
+  init(fd: Int32, loop: ConnectionLoop, remoteAddress: String) {
     self.fd = fd
     self.loop = loop
+    self.remoteAddress = remoteAddress
     self.parser = HTTPRequestParser(limits: loop.configuration.limits)
     self.idleSince = System.monotonicSeconds()
     self.readSource = DispatchSource.makeReadSource(fileDescriptor: fd, queue: loop.queue)
@@ -143,7 +147,8 @@ final class HTTPConnection {
       return
     }
     let keepAlive = request.wantsKeepAlive && !isShuttingDown && !peerClosed
-    let context = RequestContext(receivedAt: System.monotonicSeconds(), isShuttingDown: isShuttingDown)
+    let context = RequestContext(
+      receivedAt: System.monotonicSeconds(), isShuttingDown: isShuttingDown, remoteAddress: remoteAddress)
     switch loop.responder.respond(to: request, context: context) {
     case .now(let response):
       send(response, for: request, keepAlive: keepAlive)
@@ -249,6 +254,12 @@ final class HTTPConnection {
   }
 
   private func logAccess(status: Int, bytes: Int) {
+    if let observe = loop.configuration.onResponse {
+      observe(
+        HTTPExchange(
+          method: currentMethod, target: currentTarget, status: status, bytes: bytes,
+          seconds: System.monotonicSeconds() - currentStart))
+    }
     let logger = loop.logger
     guard logger.logLevel <= .info else { return }
     let ms = (System.monotonicSeconds() - currentStart) * 1000

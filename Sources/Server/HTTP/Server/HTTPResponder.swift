@@ -20,10 +20,28 @@ public struct RequestContext: Sendable {
   public var receivedAt: Double
   /// Whether the server is shutting down (long waits should end early).
   public var isShuttingDown: Bool
+  /// The client's numeric IP address (empty when unknown).
+  public var remoteAddress: String
 
-  public init(parameters: [String: String] = [:], receivedAt: Double = System.monotonicSeconds(), isShuttingDown: Bool = false) {
+  public init(
+    parameters: [String: String] = [:], receivedAt: Double = System.monotonicSeconds(), isShuttingDown: Bool = false,
+    remoteAddress: String = ""
+  ) {
     self.parameters = parameters
     self.receivedAt = receivedAt
     self.isShuttingDown = isShuttingDown
+    self.remoteAddress = remoteAddress
   }
+}
+
+/// One finished exchange, as the access log and metrics see it.
+public struct HTTPExchange: Sendable {
+  public var method: HTTPMethod
+  /// The request target as sent (`-` when the request could not be parsed).
+  public var target: String
+  public var status: Int
+  /// Body bytes sent.
+  public var bytes: Int
+  /// From the request's first byte to the response's last byte queued.
+  public var seconds: Double
 }

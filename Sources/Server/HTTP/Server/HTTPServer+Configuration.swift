@@ -27,6 +27,8 @@ extension HTTPServer {
     public var shutdownGracePeriod: Double = 10
     /// The `Server` header. Default `hpclab`.
     public var serverName = "hpclab"
+    /// Called on the connection's queue after each response (metrics); keep it quick. Default nil.
+    public var onResponse: (@Sendable (HTTPExchange) -> Void)?
 
     public init() {}
   }

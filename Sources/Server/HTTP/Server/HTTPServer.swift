@@ -90,7 +90,8 @@ public final class HTTPServer: Sendable {
         pauseAccepting(for: nil)
         return
       }
-      let client = cs_accept_nonblocking(fd)
+      var address = [CChar](repeating: 0, count: 64)
+      let client = cs_accept_nonblocking(fd, &address, Int32(address.count))
       if client < 0 {
         let error = cs_errno()
         switch error {
@@ -111,7 +112,8 @@ public final class HTTPServer: Sendable {
         state.nextLoop = (state.nextLoop + 1) % loops.count
         return loops[state.nextLoop]
       }
-      loop.queue.async { loop.adopt(client) }
+      let peer = String(decoding: address.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+      loop.queue.async { loop.adopt(client, remoteAddress: peer) }
     }
   }
 
