@@ -199,4 +199,17 @@ import TestSupport
     #expect(try await app.get("/jobs/nope/result").status == 404)
     await app.stop()
   }
+
+  @Test func listsJobKindsWithParametersAndRefusesUnknownKinds() async throws {
+    let app = try await TestApplication.start()
+    let kinds = try #require(try await app.get("/jobs/kinds").object["kinds"] as? [[String: Any]])
+    let matmul = try #require(kinds.first { $0["kind"] as? String == "matmul" })
+    let parameters = try #require(matmul["parameters"] as? [[String: Any]])
+    #expect(parameters.contains { $0["name"] as? String == "backend" && ($0["choices"] as? [String])?.contains("opencl") == true })
+    #expect(parameters.contains { $0["name"] as? String == "n" && $0["maximum"] as? Int == 8192 })
+    let unknown = try await app.request("POST /jobs/teleport HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n\r\n{}")
+    #expect(unknown.status == 404)
+    #expect(unknown.header("Content-Type") == "application/problem+json")
+    await app.stop()
+  }
 }

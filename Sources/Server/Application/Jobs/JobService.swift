@@ -36,6 +36,7 @@ final class JobService: Sendable {
     pool = WorkerPool(
       configuration: .init(queueCapacity: configuration.queueCapacity, jobTimeout: .seconds(configuration.jobTimeoutSeconds)))
     devices = runner.deviceCatalog()
+    registeredKinds = ["matmul": MatmulJobKind(runner: runner)]
     if !devices.openCL.available {
       logger.warning("OpenCL backend unavailable: \(devices.openCL.reason ?? "no platform")")
     }
@@ -51,8 +52,8 @@ final class JobService: Sendable {
     }
     for job in recovery.queued {
       do {
-        let spec = try JSONDecoder().decode(MatmulSpec.self, from: JSONEncoder().encode(job.spec))
-        try enqueue(job.id, spec)
+        guard let kind = registeredKinds[job.kind] else { throw Problem.notFound("unknown job kind \(job.kind)") }
+        try enqueue(job.id, try kind.prepare(stored: job.spec))
       } catch {
         logger.error("could not queue job \(job.id) again: \(error)")
         _ = try? store.updateJob(id: job.id, .failed(error: Self.problemValue(for: error)))
@@ -96,14 +97,16 @@ final class JobService: Sendable {
     var isNew: Bool
   }
 
-  /// Validates, records and queues a matmul job from a request.
-  func submitMatmul(_ request: HTTPRequest) throws -> Submission {
-    let (spec, isSquare) = try MatmulRequest.spec(from: request)
-    do {
-      try runner.validate(spec)
-    } catch {
-      throw isSquare ? Self.namingN(error) : error
+  /// The kinds this server runs, by name.
+  var kinds: [String: any JobKind] { registeredKinds }
+  private let registeredKinds: [String: any JobKind]
+
+  /// Validates, records and queues a job of the named kind from a request.
+  func submit(kind name: String, _ request: HTTPRequest) throws -> Submission {
+    guard let kind = registeredKinds[name] else {
+      throw Problem.notFound("No job kind \(name); GET /jobs/kinds lists them.")
     }
+    let prepared = try kind.prepare(request)
     let key = try Self.idempotencyKey(request)
     let isRetry = try key.map { try store.job(idempotencyKey: $0) != nil } ?? false
     if !isRetry, pool.queuedCount >= configuration.queueCapacity {
@@ -112,7 +115,7 @@ final class JobService: Sendable {
         limit: configuration.queueCapacity)
     }
     let insertion = try store.insertJob(
-      NewJob(kind: "matmul", spec: Self.value(of: spec), idempotencyKey: key, requestHash: Self.hash(request.body)))
+      NewJob(kind: name, spec: prepared.spec, idempotencyKey: key, requestHash: Self.hash(request.body)))
     switch insertion {
     case .existing(let job):
       return Submission(job: job, isNew: false)
@@ -123,7 +126,7 @@ final class JobService: Sendable {
         extensions: ["field": .string("Idempotency-Key")])
     case .inserted(let job):
       do {
-        try enqueue(job.id, spec)
+        try enqueue(job.id, prepared)
       } catch {
         _ = try? store.deleteJob(id: job.id)  // never queued: leave no record behind
         throw error
@@ -132,15 +135,15 @@ final class JobService: Sendable {
     }
   }
 
-  private func enqueue(_ id: String, _ spec: MatmulSpec) throws {
+  private func enqueue(_ id: String, _ prepared: PreparedJob) throws {
     hub.open(job: id)
     try pool.submit(
-      id: id, lane: runner.lane(for: spec),
-      work: { [self] context in try run(id, spec, context: context) },
+      id: id, lane: prepared.lane,
+      work: { [self] context in try run(id, prepared, context: context) },
       completion: { [self] result in finish(id, result) })
   }
 
-  private func run(_ id: String, _ spec: MatmulSpec, context: JobContext) throws -> MatmulOutcome {
+  private func run(_ id: String, _ prepared: PreparedJob, context: JobContext) throws -> JobOutput {
     let started: JobRecord
     do {
       started = try store.updateJob(id: id, .running())
@@ -149,25 +152,19 @@ final class JobService: Sendable {
     }
     publishStatus(started)
     let reporter = ProgressReporter(id: id, service: self)
-    var outcome = try runner.run(spec, token: context.token) { fraction in
-      context.reportProgress(fraction)
-      reporter.report(fraction)
-    }
-    outcome.timings.concurrentJobs = context.concurrentJobs()
-    return outcome
+    return try prepared.run(context) { reporter.report($0) }
   }
 
-  private func finish(_ id: String, _ result: Result<MatmulOutcome, any Error>) {
+  private func finish(_ id: String, _ result: Result<JobOutput, any Error>) {
     do {
       let record: JobRecord
       switch result {
-      case .success(let outcome):
+      case .success(let output):
         let previous = try store.job(id: id)
         let queueWait = previous.flatMap { job in job.startedAt.map { $0.timeIntervalSince(job.createdAt) } }
         record = try store.updateJob(
-          id: id,
-          .succeeded(result: Self.resultValue(outcome, id: id), timings: Self.timingsValue(outcome.timings, queueWait: queueWait)),
-          payload: Data(NPY.encode(outcome.c)))
+          id: id, .succeeded(result: output.result, timings: Self.timingsValue(output.timings, queueWait: queueWait)),
+          payload: output.payload)
       case .failure(let error as ComputeError) where error.code == .cancelled:
         record = try store.updateJob(id: id, .cancelled(reason: error.message))
       case .failure(let error as ComputeError) where error.code == .shuttingDown:
@@ -187,16 +184,6 @@ final class JobService: Sendable {
     } catch {
       logger.error("could not record the end of job \(id): \(error)")
     }
-  }
-
-  /// For a square job sent as n alone, an error about m or k names n instead
-  /// (messages start with the field's name).
-  static func namingN(_ error: ComputeError) -> ComputeError {
-    guard let old = error.field, old == "m" || old == "k" else { return error }
-    var renamed = error
-    renamed.field = "n"
-    if error.message.hasPrefix(old + " ") { renamed.message = "n" + error.message.dropFirst(old.count) }
-    return renamed
   }
 
   // MARK: - Reading, waiting, cancelling
@@ -282,20 +269,14 @@ final class JobService: Sendable {
     (try? JSONDecoder().decode(BodyValue.self, from: JSONEncoder().encode(value))) ?? .null
   }
 
-  static func resultValue(_ outcome: MatmulOutcome, id: String) -> BodyValue {
-    guard case .object(var members) = value(of: outcome.summary) else { return .null }
-    members["verified_against"] = .string(
-      "a float64 BLAS (dgemm) product of the same inputs; max_abs_error and max_rel_error are the largest differences")
-    members["shape"] = .array([.int(outcome.c.rows), .int(outcome.c.columns)])
-    members["result_url"] = .string("/jobs/\(id)/result")
-    return .object(members)
-  }
-
-  static func timingsValue(_ timings: MatmulTimings, queueWait: Double?) -> BodyValue {
-    guard case .object(var members) = value(of: timings) else { return .null }
+  /// The kind's timings plus the wait in the queue (seconds).
+  static func timingsValue(_ timings: BodyValue, queueWait: Double?) -> BodyValue {
+    guard case .object(var members) = timings else { return timings }
     if let queueWait { members["queue_wait_seconds"] = .double(max(0, queueWait)) }
-    members["note"] = .string(
-      "seconds; warm-up excluded from repeats; kernel_seconds from OpenCL profiling events, compute_seconds per repeat on the host, wall_seconds include copies")
+    if members["note"] == nil {
+      members["note"] = .string(
+        "seconds; warm-up excluded from repeats; kernel_seconds from OpenCL profiling events, compute_seconds per repeat on the host, wall_seconds include copies")
+    }
     return .object(members)
   }
 

@@ -4,15 +4,21 @@ import HTTP
 import Store
 
 extension Application {
-  /// `POST /jobs/matmul`, `GET /jobs`, `GET /jobs/{id}`, `DELETE /jobs/{id}`,
+  /// `GET /jobs/kinds`, `POST /jobs/{kind}` (`matmul`, …), `GET /jobs`, `GET /jobs/{id}`, `DELETE /jobs/{id}`,
   /// `GET /jobs/{id}/events`, `GET /jobs/{id}/result`.
   func addJobRoutes(to router: inout Router) {
     let jobs = self.jobs
     let access = self.access
-    router.post("/jobs/matmul") { request, context async throws in
+    router.get("/jobs/kinds") { _, _ in
+      .json(.object([("kinds", .array(jobs.kinds.keys.sorted().map { jobs.kinds[$0]!.description }))]))
+    }
+    // `POST /jobs/{kind}`: the pattern shares `/jobs/{id}` with GET and DELETE.
+    router.post("/jobs/{id}") { request, context async throws in
       try access.authorize(request)
+      let kind = context.parameters["id"] ?? ""
+      guard jobs.kinds[kind] != nil else { throw Problem.notFound("No job kind \(kind); GET /jobs/kinds lists them.") }
       try access.admitJob(from: context.remoteAddress)
-      let submission = try jobs.submitMatmul(request)
+      let submission = try jobs.submit(kind: kind, request)
       var job = submission.job
       let headers: HTTPHeaders = ["Location": "/jobs/\(job.id)"]
       if let wait = try Self.preferredWait(request, maximum: jobs.configuration.maximumWaitSeconds) {
