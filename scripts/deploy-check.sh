@@ -449,9 +449,27 @@ done
 for p in $RUNTIME_PACKAGES; do
   dpkg-query --admindir="$R/var/lib/dpkg" -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || die "$p is not installed"
 done
-icd=$(ls "$R"/etc/OpenCL/vendors/*.icd 2>/dev/null | xargs -r -n1 basename | tr '\n' ' ')
-[[ -n $icd ]] || die "no OpenCL ICD file in /etc/OpenCL/vendors"
-pass "OpenCL vendors: $icd"
+# OpenCL drivers: each ICD file names a library; at least one must be in the image.
+ldcache=$(chroot "$R" ldconfig -p)
+drivers=0
+for f in "$R"/etc/OpenCL/vendors/*.icd; do
+  [[ -f $f ]] || continue
+  lib=$(head -n1 "$f")
+  found=""
+  if [[ $lib == /* ]]; then [[ -e $R$lib ]] && found=$lib
+  else  # a bare name: the library directories, as dlopen searches them, or the ld.so cache
+    for d in /usr/local/lib /lib/x86_64-linux-gnu /usr/lib/x86_64-linux-gnu /lib /usr/lib; do
+      [[ -e $R$d/$lib ]] && { found=$d/$lib; break; }
+    done
+    [[ -n $found ]] || found=$(awk -v l="$lib" '$1==l {print $NF; exit}' <<<"$ldcache")
+  fi
+  if [[ -n $found ]]; then
+    pass "OpenCL ICD ${f##*/} -> $found"; drivers=$((drivers + 1))
+  else
+    say "  note  OpenCL ICD ${f##*/} -> $lib is not in the image (the loader skips it unless a runtime injects it)"
+  fi
+done
+(( drivers > 0 )) || die "no OpenCL driver in the image: no ICD file in /etc/OpenCL/vendors names a library that is there"
 
 # compose.yaml agrees with the Dockerfile (python3 with PyYAML, when there).
 PY=python3; [[ -x /usr/bin/python3 ]] && PY=/usr/bin/python3
