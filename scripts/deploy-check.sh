@@ -28,7 +28,8 @@
 # DEBIAN_MIRROR (http://deb.debian.org/debian), DEPLOY_CHECK_DIR (.build-deploy),
 # DEPLOY_CHECK_REFRESH=1 (rebuild the cached base root), DOCKERFILE (deploy/Dockerfile).
 set -euo pipefail
-cd "$(dirname "$0")/.."
+SELF=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
+cd "$(dirname "$SELF")/.."
 REPO=$PWD
 DOCKERFILE=${DOCKERFILE:-deploy/Dockerfile}
 WORK=${DEPLOY_CHECK_DIR:-.build-deploy}
@@ -161,7 +162,7 @@ if [[ ${1:-} != __root ]]; then
   # Everything else needs root; a private mount namespace takes every mount with it.
   exec $SUDO env DOCKERFILE="$DOCKERFILE" DEPLOY_CHECK_DIR="$WORK" DEBIAN_MIRROR="$MIRROR" \
     DEPLOY_CHECK_REFRESH="${DEPLOY_CHECK_REFRESH:-}" DEPLOY_CHECK_T0="$T0" \
-    unshare --mount --propagation private -- bash "$0" __root "$BIN"
+    unshare --mount --propagation private -- bash "$SELF" __root "$BIN"
 fi
 
 # ---------------------------------------------------------------------------------------
