@@ -53,3 +53,13 @@ fuzz: deps
 
 clean:
 	rm -rf .build .build-fuzz
+
+# Proves deploy/Dockerfile's runtime stage without a Docker engine: a debootstrap'ed
+# bookworm root with exactly the Dockerfile's runtime packages and files, the server run
+# in it as the image's user (see scripts/deploy-check.sh, deploy/README.md). Needs root
+# (sudo when not root); scratch in .build-deploy/ (git-ignored).
+DEPLOY_PKGS := $(BUILD_PKGS) debootstrap curl jq iproute2 binutils python3-yaml
+.PHONY: deploy-check
+deploy-check:
+	$(call apt_install,$(DEPLOY_PKGS))
+	SWIFT="$(SWIFT)" ./scripts/deploy-check.sh
