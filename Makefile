@@ -50,3 +50,10 @@ fuzz: deps
 
 clean:
 	rm -rf .build .build-fuzz
+
+# public/openapi.json against a live server: the document validated, then pytest with
+# schemathesis over every operation (Python packages in a venv under .build-openapi/).
+# Uses .build/debug/hpclab when it exists, else builds it.
+.PHONY: openapi-check
+openapi-check: deps
+	./scripts/openapi-check.sh
