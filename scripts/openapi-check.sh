@@ -35,6 +35,7 @@ if [ -z "$BIN" ]; then
   fi
 fi
 [ -x "$BIN" ] || { say "no server binary at $BIN"; exit 1; }
+BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
 
 # --- the Python packages, in a venv (CI starts from a clean clone)
 stamp=$VENV/.requirements-sha256
@@ -96,6 +97,6 @@ set -e
 if [ "$status" != 0 ]; then
   say "server log (last 60 lines):"; tail -n 60 "$LOG"
 fi
-summary=$(grep -E '^(=+ )?([0-9]+ [a-z]+|no tests ran).* in [0-9.]+s( =+)?$' "$WORK/pytest.out" | tail -n1 | sed -E 's/^=+ //; s/ =+$//' || true)
+summary=$(grep -E '^(=+ )?([0-9]+ [a-z]+|no tests ran).* in [0-9.]+s( \([0-9:]+\))?( =+)?$' "$WORK/pytest.out" | tail -n1 | sed -E 's/^=+ //; s/ =+$//' || true)
 echo "${summary:-pytest exited $status}"
 exit "$status"

@@ -10,6 +10,11 @@ runs with `--max-dimension 16` (any larger size is a 422 there, which the docume
 allows), and the copy of the document given to schemathesis (never public/openapi.json
 itself) caps m, k, n and the rows and columns of `a` and `b` at 16, so that the positive
 cases it generates are mostly jobs the server accepts and runs in microseconds.
+
+Not run: negative_data_rejection and positive_data_acceptance. They need every input rule
+in the schema, and the server checks things JSON Schema cannot say (matrix shapes, FTS5
+syntax with mode=raw, an Idempotency-Key reused with another body) and ignores `mode` on
+listings. The coverage phase leaves out the QUERY method (see schemathesis.toml).
 """
 
 from __future__ import annotations
@@ -35,7 +40,6 @@ CHECKS = [
     "response_schema_conformance",
 ]
 MAX_EXAMPLES = int(os.environ.get("HPCLAB_OPENAPI_MAX_EXAMPLES", "300"))
-SEED = 20261125
 
 
 def operation_count(document) -> int:
@@ -74,8 +78,7 @@ def test_schemathesis(document, base_url, tmp_path):
         "--checks", ",".join(CHECKS),
         "--phases", "examples,coverage,fuzzing,stateful",
         "--max-examples", str(MAX_EXAMPLES),
-        "--seed", str(SEED),
-        "--generation-deterministic",  # same cases every run, and no example database written
+        "--generation-deterministic",  # the same inputs every run (no random seed), and no example database
         "--workers", "1",  # two workers tripped a thread race inside hypothesis (a runtime error, not a finding)
         "--request-timeout", "60",
         "--no-color",
@@ -89,13 +92,16 @@ def test_schemathesis(document, base_url, tmp_path):
     phases = re.findall(r"^ (?:✅|❌|🚫|⏭)\s+(\w+) \(in ([0-9.]+s)\)", output, re.MULTILINE)
     scenarios = re.search(r"Scenarios:\s+(\d+)", output)
     links = re.search(r"API Links:\s+(.+)", output)
+    warnings = re.findall(r"^  ⚠️ (.+)$", output, re.MULTILINE)
     SUMMARY_LINES.append(
         f"schemathesis {schemathesis_version()}: exit {run.returncode} in {elapsed:.1f} s; "
         f"{cases.group(1) if cases else '?'} test cases over {operation_count(document)} operations, "
         f"at most {MAX_EXAMPLES} examples each; phases " + ", ".join(f"{name} {took}" for name, took in phases)
-        + (f"; stateful: {scenarios.group(1)} scenarios, links {links.group(1).strip()}" if scenarios and links else ""))
+        + (f"; stateful: {scenarios.group(1)} scenarios, links {links.group(1).strip()}" if scenarios and links else "")
+        + (f"; warnings: {'; '.join(warnings)}" if warnings else ""))
     assert run.returncode == 0, f"schemathesis failed (exit {run.returncode}):\n{output[-20000:]}"
     operations = operation_count(document)
     assert f"{operations} selected / {operations} total" in output, "not every operation was selected"
     assert f"Tested: {operations}" in output, "not every operation was tested"
-    assert "No issues found" in output
+    # Warnings (e.g. "DELETE /jobs/{id} repeatedly returned 404" from the fuzzing phase's random
+    # ids; the stateful phase cancels real jobs through the links) are shown, not failures.
