@@ -42,6 +42,7 @@ run: release
 test: test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --no-parallel
+	HPCLAB_BIN=.build/debug/hpclab ./scripts/openapi-check.sh
 
 bench: bench-deps release
 	./scripts/bench.sh
@@ -63,3 +64,10 @@ DEPLOY_PKGS := $(BUILD_PKGS) debootstrap curl jq iproute2 binutils python3-yaml
 deploy-check:
 	$(call apt_install,$(DEPLOY_PKGS))
 	SWIFT="$(SWIFT)" ./scripts/deploy-check.sh
+
+# public/openapi.json against a live server: the document validated, then pytest with
+# schemathesis over every operation (Python packages in a venv under .build-openapi/).
+# Uses .build/debug/hpclab when it exists, else builds it.
+.PHONY: openapi-check
+openapi-check: deps
+	./scripts/openapi-check.sh

@@ -1,0 +1,108 @@
+"""The document itself: a valid OpenAPI 3.1 description that covers every route the
+server registers, with problem+json errors everywhere, and limits that match the code."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from openapi_spec_validator import validate
+from openapi_spec_validator.validation.validators import OpenAPIV31SpecValidator
+
+from conftest import ROOT
+
+ROUTES_DIR = ROOT / "Sources/Server/Application/Routes"
+HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
+
+
+def operations(document):
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            if method in HTTP_METHODS:
+                yield path, method, operation
+
+
+def test_is_valid_openapi_3_1(document):
+    assert document["openapi"].startswith("3.1.")
+    validate(document, cls=OpenAPIV31SpecValidator)
+
+
+def test_has_one_relative_server(document):
+    assert [server["url"] for server in document["servers"]] == ["/"]
+
+
+def test_every_registered_route_is_documented(document):
+    """Each `router.get/post/delete("…")` in Routes/ has its operation, and nothing else is invented."""
+    registered = set()
+    for source in ROUTES_DIR.glob("*.swift"):
+        for method, path in re.findall(r'router\.(get|post|delete)\("([^"]+)"\)', source.read_text()):
+            registered.add((method, path))
+    assert len(registered) >= 16, registered
+    documented = {(method, path) for path, method, _ in operations(document)}
+    static = {("get", "/"), ("get", "/openapi.json"), ("get", "/{file}")}
+    assert registered - documented == set(), "routes missing from public/openapi.json"
+    assert documented - registered - static == set(), "operations the server does not register"
+
+
+def test_every_operation_documents_its_errors_as_problems(document):
+    contract_ids = set()
+    for path, method, operation in operations(document):
+        name = f"{method.upper()} {path}"
+        assert operation["operationId"] not in contract_ids, name
+        contract_ids.add(operation["operationId"])
+        responses = operation["responses"]
+        assert any(code.startswith("2") for code in responses), name
+        for code in ("400", "414", "431", "default"):
+            assert code in responses, f"{name}: no {code}"
+        if "{" in path:
+            assert "404" in responses, f"{name}: no 404 for an unknown {path}"
+        if method == "post":
+            assert {"413", "415", "422"} <= responses.keys(), name
+        for code, response in responses.items():
+            if code.startswith(("4", "5")) or code == "default":
+                if "$ref" in response:
+                    response = document["components"]["responses"][response["$ref"].rsplit("/", 1)[1]]
+                content = response["content"]
+                assert list(content) == ["application/problem+json"], f"{name} {code}"
+                assert content["application/problem+json"]["schema"] == {"$ref": "#/components/schemas/Problem"}
+
+
+def test_problem_schema(document):
+    problem = document["components"]["schemas"]["Problem"]
+    assert problem["required"] == ["type", "title", "status", "detail"]
+    assert {"field", "code", "limit", "available", "build_log"} <= problem["properties"].keys()
+
+
+def test_generic_responses_are_described(document):
+    responses = document["components"]["responses"]
+    assert "Allow" in responses["MethodNotAllowed"]["headers"]
+    for code in ("405", "501", "408", "505"):
+        assert code in responses["Default"]["description"]
+
+
+def test_limits_match_the_code(document):
+    """The documented limits are the ones in the Swift sources."""
+    sources = {p.name: p.read_text() for p in (ROOT / "Sources").rglob("*.swift")}
+    limits = sources["ComputeLimits.swift"]
+    max_dimension = int(re.search(r"maxDimension: Int = (\d+)", limits).group(1))
+    max_repeats = int(re.search(r"maxRepeats: Int = (\d+)", limits).group(1))
+    query = sources["QueryParameters.swift"]
+    max_query = int(re.search(r"maximumQueryBytes = ([\d_]+)", query).group(1).replace("_", ""))
+    max_offset = int(re.search(r"maximumOffset = ([\d_]+)", query).group(1).replace("_", ""))
+    request = document["components"]["schemas"]["MatmulRequest"]["properties"]
+    for name in "mkn":
+        assert request[name]["maximum"] == max_dimension
+    assert request["repeats"]["maximum"] == max_repeats
+    assert document["components"]["parameters"]["Offset"]["schema"]["maximum"] == max_offset
+    assert document["components"]["parameters"]["QueryOptional"]["schema"]["maxLength"] == max_query
+    fields = re.search(r'static let fields: Set<String> = \[([^\]]+)\]', sources["MatmulRequest.swift"]).group(1)
+    assert set(re.findall(r'"(\w+)"', fields)) == set(request)
+    codes = set(re.findall(r'case \w+ = "(\w+)"', sources["ComputeError.swift"])) | {"cancelled"}
+    assert codes == set(document["components"]["schemas"]["ComputeErrorCode"]["enum"])
+
+
+def test_every_component_is_used(document):
+    text = json.dumps(document)
+    for kind in ("schemas", "parameters", "headers"):
+        for name in document["components"][kind]:
+            assert f'"#/components/{kind}/{name}"' in text, f"unused {kind}/{name}"
