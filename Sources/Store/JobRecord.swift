@@ -54,7 +54,7 @@ public struct JobRecord: Sendable, Hashable, Identifiable {
   public var timings: JSONValue?
   /// A summary of the result (the bulky payload is a file, see ``Store/resultPayloadURL(forJob:)``).
   public var result: JSONValue?
-  /// Why the job failed or was cancelled, e.g. `{"reason": "interrupted by restart"}`.
+  /// Why the job failed or was cancelled: a problem object (`type`, `title`, `status`, `detail`).
   public var error: JSONValue?
   /// The client's `Idempotency-Key`, unique across jobs.
   public var idempotencyKey: String?
@@ -86,8 +86,16 @@ public struct JobRecord: Sendable, Hashable, Identifiable {
     self.resultPayloadBytes = resultPayloadBytes
   }
 
-  /// The `error.reason` written by ``Store/recoverAfterRestart(at:)``.
+  /// The `error.detail` written by ``Store/recoverAfterRestart(at:)``.
   public static let interruptedByRestart = "interrupted by restart"
+
+  /// A job's `error` in the shape of an RFC 9457 problem detail (a data format; the store
+  /// knows nothing else of HTTP), so every failed or cancelled job reads the same way.
+  public static func problem(title: String, status: Int, detail: String) -> JSONValue {
+    .object([
+      "type": .string("about:blank"), "title": .string(title), "status": .int(status), "detail": .string(detail),
+    ])
+  }
 }
 
 extension JobRecord: Codable {
@@ -236,7 +244,7 @@ public struct JobUpdate: Sendable, Hashable {
   }
 
   public static func cancelled(reason: String, at date: Date = Date()) -> JobUpdate {
-    JobUpdate(status: .cancelled, finishedAt: date, error: ["reason": .string(reason)])
+    JobUpdate(status: .cancelled, finishedAt: date, error: JobRecord.problem(title: "Cancelled", status: 409, detail: reason))
   }
 }
 

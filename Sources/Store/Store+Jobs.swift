@@ -162,10 +162,10 @@ extension Store {
   }
 
   /// Call once at startup, before workers run: every `running` job (its process died) becomes
-  /// `failed` with `error = {"reason": "interrupted by restart"}`, and the `queued` jobs are
+  /// `failed` with a problem whose `detail` is "interrupted by restart", and the `queued` jobs are
   /// returned oldest first, to be run again. One transaction.
   public func recoverAfterRestart(at date: Date = Date()) throws(StoreError) -> JobRecovery {
-    let errorJSON = #"{"reason":"\#(JobRecord.interruptedByRestart)"}"#
+    let errorJSON = #"{"detail":"\#(JobRecord.interruptedByRestart)","status":503,"title":"Service Unavailable","type":"about:blank"}"#
     return try mappingErrors {
       try pool.write { db in
         let running = try Self.fetchJobs(db, sql: "WHERE status = 'running' ORDER BY created_at, rowid", [])

@@ -80,7 +80,8 @@ struct JobStoreTests {
     #expect(throws: StoreError.invalidTransition(id: job.id, from: .cancelled, to: .cancelled)) {
       try store.updateJob(id: job.id, .progress(0.9))
     }
-    #expect(try store.job(id: job.id)?.error == ["reason": "client asked"])
+    #expect(try store.job(id: job.id)?.error?["detail"] == "client asked")
+    #expect(try store.job(id: job.id)?.error?["status"] == 409)
   }
 
   @Test func invalidTransitionsAndIDs_AreTypedErrors() throws {
@@ -131,7 +132,8 @@ struct JobStoreTests {
     let recovery = try reopened.recoverAfterRestart()
     #expect(recovery.interrupted.map(\.id) == ["r1"])
     #expect(recovery.interrupted.first?.status == .failed)
-    #expect(recovery.interrupted.first?.error == ["reason": "interrupted by restart"])
+    #expect(recovery.interrupted.first?.error?["detail"] == "interrupted by restart")
+    #expect(recovery.interrupted.first?.error?["type"] == "about:blank")
     #expect(recovery.queued.map(\.id) == ["q1", "q2"])
     #expect(try reopened.job(id: "r1")?.status == .failed)
     #expect(try reopened.job(id: "r1")?.finishedAt != nil)

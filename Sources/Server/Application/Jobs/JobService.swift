@@ -218,7 +218,7 @@ final class JobService: Sendable {
     guard !current.status.isFinished else {
       throw Problem(
         status: .conflict, detail: "The job has already finished (\(current.status.rawValue)).",
-        extensions: ["status": .string(current.status.rawValue)])
+        extensions: ["job_status": .string(current.status.rawValue)])
     }
     switch pool.cancel(id: id) {
     case .removedFromQueue, .signalledRunning:

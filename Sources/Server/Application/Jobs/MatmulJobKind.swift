@@ -33,6 +33,11 @@ struct MatmulJobKind: JobKind {
         progress(fraction)
       }
       outcome.timings.concurrentJobs = context.concurrentJobs()
+      guard outcome.summary.checksum.isFinite, outcome.summary.maxAbsError.isFinite else {
+        throw ComputeError(
+          .invalidValue, field: "a",
+          message: "the product has values beyond \(spec.dtype.rawValue)'s range (overflow); scale the inputs down")
+      }
       return JobOutput(
         result: Self.resultValue(outcome, id: context.id), timings: JobService.value(of: outcome.timings),
         payload: Data(NPY.encode(outcome.c)))

@@ -35,16 +35,18 @@ struct SearchResponse: Encodable {
     facets = Facets(topic: Dictionary(page.topicFacets.map { ($0.topic, $0.count) }, uniquingKeysWith: +))
   }
 
-  /// A listing without a query: every entry, paged, with topic facets over all of them.
-  init(listing: [SearchResult], limit: Int, offset: Int) {
+  /// A listing without a query: the entries in `topic` (all when nil), paged, with
+  /// topic facets counted over every entry before the topic filter, as searches count them.
+  init(listing: [SearchResult], topic: String? = nil, limit: Int, offset: Int) {
+    let selected = listing.filter { topic == nil || $0.topics.contains(topic!) }
     query = nil
     mode = "list"
-    total = listing.count
+    total = selected.count
     self.limit = limit
     self.offset = offset
     tookMilliseconds = 0
     relaxed = false
-    results = Array(listing.dropFirst(offset).prefix(limit))
+    results = Array(selected.dropFirst(offset).prefix(limit))
     suggestions = []
     var counts: [String: Int] = [:]
     for entry in listing { for topic in entry.topics { counts[topic, default: 0] += 1 } }

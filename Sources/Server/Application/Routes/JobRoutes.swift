@@ -17,11 +17,12 @@ extension Application {
       try access.authorize(request)
       let kind = context.parameters["id"] ?? ""
       guard jobs.kinds[kind] != nil else { throw Problem.notFound("No job kind \(kind); GET /jobs/kinds lists them.") }
+      let wait = try Self.preferredWait(request, maximum: jobs.configuration.maximumWaitSeconds)  // before anything runs
       try access.admitJob(from: context.remoteAddress)
       let submission = try jobs.submit(kind: kind, request)
       var job = submission.job
       let headers: HTTPHeaders = ["Location": "/jobs/\(job.id)"]
-      if let wait = try Self.preferredWait(request, maximum: jobs.configuration.maximumWaitSeconds) {
+      if let wait {
         job = try await jobs.waitForFinish(job.id, seconds: wait)
         if job.status.isFinished {
           var finished = headers
@@ -127,7 +128,7 @@ extension Application {
     guard job.status == .succeeded else {
       throw Problem(
         status: .conflict, detail: "The job has no result: it is \(job.status.rawValue).",
-        extensions: ["status": .string(job.status.rawValue)])
+        extensions: ["job_status": .string(job.status.rawValue)])
     }
     guard let payload = try jobs.store.resultPayload(forJob: id) else {
       throw Problem(status: .gone, detail: "The job's result file is gone (pruned or deleted).")

@@ -16,11 +16,14 @@ extension Application {
             offset: try parameters.offset(), mode: try parameters.mode())) }
         return .json(SearchResponse(page: page).json)
       }
-      let topic = parameters.topic()
-      let listing = store.questions().filter { topic == nil || $0.topics.contains(topic!) }.map {
+      let listing = store.questions().map {
         SearchResult(kind: .question, id: $0.id, slug: $0.slug, title: $0.title, topics: $0.topics)
       }
-      return .json(SearchResponse(listing: listing, limit: try parameters.limit(default: 100), offset: try parameters.offset()).json)
+      return .json(
+        SearchResponse(
+          listing: listing, topic: parameters.topic(), limit: try parameters.limit(default: 100),
+          offset: try parameters.offset()
+        ).json)
     }
     router.get("/questions/{id}") { _, context in
       let key = context.parameters["id"] ?? ""

@@ -125,9 +125,20 @@ public struct Router: HTTPResponder {
 
   private func fallbackResponse(_ request: HTTPRequest, _ context: RequestContext) -> HTTPResponse {
     if !Self.knownMethods.contains(request.method) { return Self.notImplemented(request.method).response }
-    if let fallback, request.method == .get || request.method == .head {
+    if let fallback {
+      var asGet = request
+      asGet.method = .get
       do {
-        if let response = try fallback(request, context) { return response }
+        if let response = try fallback(request.method == .head ? request : asGet, context) {
+          if request.method == .get || request.method == .head { return response }
+          // A file is there, but static files only answer GET and HEAD.
+          let allow = "GET, HEAD, OPTIONS"
+          if request.method == .options { return HTTPResponse(status: .noContent, headers: ["Allow": allow]) }
+          return Problem(
+            status: .methodNotAllowed, detail: "\(request.method) is not allowed on a static file; allowed: \(allow).",
+            headers: ["Allow": allow]
+          ).response
+        }
       } catch {
         return response(for: error, request: request)
       }
