@@ -210,10 +210,13 @@ struct SummationExperiment: Experiment {
   }
 
   /// The exact sum in 128-bit fixed point with 96 fractional bits, rounded once to Double; `exact`
-  /// is false if a value had bits below 2⁻⁹⁶ or was too large (neither happens for these data).
+  /// is false if a value had bits below 2⁻⁹⁶, or was too large for `x.count` such terms to fit in
+  /// 127 bits (neither happens for these data: values below 1, n ≤ 10⁸).
   static func exactSum(_ x: UnsafeBufferPointer<Float>) -> (value: Double, exact: Bool) {
     var total: Int128 = 0
     var exact = true
+    // Each term is below 2^(24 + shift); the count adds its bit width; one bit is the sign.
+    let maxShift = 126 - 24 - (Int.bitWidth - x.count.leadingZeroBitCount)
     for value in x {
       let bits = value.bitPattern
       let exponent = Int((bits >> 23) & 0xFF)
@@ -229,7 +232,7 @@ struct SummationExperiment: Experiment {
         mantissa |= 0x80_0000
         shift = exponent - 150 + 96
       }
-      guard shift <= 72 else {  // keeps each term below 2⁹⁷, so 2³⁰ terms cannot overflow
+      guard shift <= maxShift else {
         exact = false
         continue
       }
