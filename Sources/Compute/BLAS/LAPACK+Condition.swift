@@ -1,15 +1,5 @@
 import COpenBLAS
 
-/// An LU factorisation with partial pivoting, P·A = L·U, as `LAPACKE_dgetrf` leaves it.
-public struct LUFactorization: Sendable {
-  /// The order n.
-  public var n: Int
-  /// L (unit diagonal, not stored) and U packed in one n×n row-major matrix.
-  public var lu: [Double]
-  /// The 1-based pivot rows: row i was interchanged with row `pivots[i]`.
-  public var pivots: [Int32]
-}
-
 extension LAPACK {
   /// The 1-norm ‖A‖₁ (largest column sum of |aᵢⱼ|) of the n×n row-major `a` (`LAPACKE_dlange`, norm "O").
   public static func oneNorm(_ a: [Double], n: Int) -> Double {

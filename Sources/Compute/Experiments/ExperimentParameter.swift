@@ -72,7 +72,9 @@ public struct ExperimentParameter: Sendable, Codable, Equatable {
   }
 
   /// A string parameter that is one of `allowed`.
-  static func choice(_ name: String, default value: String, allowed: [String], _ description: String) -> ExperimentParameter {
+  static func choice(_ name: String, default value: String, allowed: [String], _ description: String)
+    -> ExperimentParameter
+  {
     ExperimentParameter(
       name: name, type: .choice, defaultValue: .string(value), minimum: nil, maximum: nil,
       allowed: allowed.map(ExperimentValue.string), unit: nil, description: description)
@@ -85,7 +87,9 @@ public struct ExperimentParameter: Sendable, Codable, Equatable {
 
   /// The timed-runs parameter, after one untimed warm-up.
   static func repeats(default value: Int, max: Int) -> ExperimentParameter {
-    int("repeats", default: value, min: 1, max: max, "timed runs per measurement after one untimed warm-up; the best is reported")
+    int(
+      "repeats", default: value, min: 1, max: max,
+      "timed runs per measurement after one untimed warm-up; the best is reported")
   }
 
   /// A seed for the inputs' ``SplitMix64`` stream.

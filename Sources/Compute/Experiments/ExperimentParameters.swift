@@ -37,7 +37,9 @@ public struct ExperimentParameters: Sendable, Equatable, Codable {
   }
 
   func string(_ name: String) -> String {
-    guard case .string(let value) = values[name] else { preconditionFailure("parameter \(name) is not a validated choice") }
+    guard case .string(let value) = values[name] else {
+      preconditionFailure("parameter \(name) is not a validated choice")
+    }
     return value
   }
 

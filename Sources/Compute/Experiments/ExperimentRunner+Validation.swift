@@ -29,7 +29,8 @@ extension ExperimentRunner {
     if let unknown = raw.keys.sorted().first(where: { !names.contains($0) }) {
       throw ComputeError(
         .invalidArgument, field: unknown,
-        message: "\(kind.rawValue) takes no parameter '\(unknown)'; its parameters are \(names.joined(separator: ", "))",
+        message:
+          "\(kind.rawValue) takes no parameter '\(unknown)'; its parameters are \(names.joined(separator: ", "))",
         available: names)
     }
     var values: [String: ExperimentValue] = [:]
@@ -64,14 +65,16 @@ extension ExperimentRunner {
       let runnable = ExperimentKind.allCases.filter { $0.openCL != .required }.map(\.rawValue)
       throw ComputeError(
         .backendUnavailable,
-        message: "\(kind.rawValue) needs OpenCL, which is unavailable: \(reason); kinds that run here: \(runnable.joined(separator: ", ")) and matmul on blas or cpu-naive",
+        message:
+          "\(kind.rawValue) needs OpenCL, which is unavailable: \(reason); kinds that run here: \(runnable.joined(separator: ", ")) and matmul on blas or cpu-naive",
         available: runnable)
     }
     let devices = environment.devices
     let index = parameters.int("device")
     guard devices.indices.contains(index) else {
       throw ComputeError(
-        .unknownDevice, field: "device", message: "no OpenCL device \(index); devices are numbered 0..<\(devices.count)",
+        .unknownDevice, field: "device",
+        message: "no OpenCL device \(index); devices are numbered 0..<\(devices.count)",
         available: devices.map { "\($0.index)" })
     }
     if let field = implementation.fp64Field(parameters), !devices[index].fp64 {
@@ -88,7 +91,8 @@ extension ExperimentRunner {
     if cost.memoryBytes > budget {
       throw ComputeError(
         .memoryBudgetExceeded, field: cost.sizeField,
-        message: "with \(cost.sizeField) = \(parameters[cost.sizeField]?.plainDescription ?? "?") the experiment needs about \(Format.bytes(cost.memoryBytes)) (\(cost.memoryBytes) bytes); the memory budget is \(budget) bytes",
+        message:
+          "with \(cost.sizeField) = \(parameters[cost.sizeField]?.plainDescription ?? "?") the experiment needs about \(Format.bytes(cost.memoryBytes)) (\(cost.memoryBytes) bytes); the memory budget is \(budget) bytes",
         limit: budget)
     }
     if usesOpenCL, cost.largestDeviceBufferBytes > 0 {
@@ -96,7 +100,8 @@ extension ExperimentRunner {
       if info.maxAllocationBytes > 0, cost.largestDeviceBufferBytes > info.maxAllocationBytes {
         throw ComputeError(
           .memoryBudgetExceeded, field: cost.sizeField,
-          message: "a \(cost.largestDeviceBufferBytes)-byte buffer exceeds device \(info.index)'s largest allocation of \(info.maxAllocationBytes) bytes",
+          message:
+            "a \(cost.largestDeviceBufferBytes)-byte buffer exceeds device \(info.index)'s largest allocation of \(info.maxAllocationBytes) bytes",
           limit: info.maxAllocationBytes)
       }
     }
@@ -104,7 +109,8 @@ extension ExperimentRunner {
     if cost.seconds > seconds {
       throw ComputeError(
         .memoryBudgetExceeded, field: cost.sizeField,
-        message: "with these parameters the experiment could take about \(Format.number(cost.seconds)) s on a slow machine; the time budget is \(Format.number(seconds)) s (limit in seconds); lower \(cost.sizeField) or repeats",
+        message:
+          "with these parameters the experiment could take about \(Format.number(cost.seconds)) s on a slow machine; the time budget is \(Format.number(seconds)) s (limit in seconds); lower \(cost.sizeField) or repeats",
         limit: Int(seconds))
     }
   }

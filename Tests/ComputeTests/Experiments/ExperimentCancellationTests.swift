@@ -1,12 +1,15 @@
 import Dispatch
 import Testing
+
 @testable import Compute
 
 @Suite("Experiment cancellation and progress")
 struct ExperimentCancellationTests {
   /// Runs `kind`, cancelling its token from the progress callback once `threshold` is passed.
   /// Returns the error and the last fraction reported before it.
-  func cancelMidway(_ kind: ExperimentKind, _ parameters: [String: ExperimentValue], at threshold: Double) -> (ComputeError?, Double) {
+  func cancelMidway(_ kind: ExperimentKind, _ parameters: [String: ExperimentValue], at threshold: Double) -> (
+    ComputeError?, Double
+  ) {
     let token = CancellationToken()
     var last = 0.0
     let error = computeError {
@@ -18,13 +21,18 @@ struct ExperimentCancellationTests {
     return (error, last)
   }
 
-  @Test("cancelling mid-sweep stops with the cancelled error", arguments: [
-    (ExperimentKind.access, ["n": 32, "array_mib": 1, "max_stride": 65536, "repeats": 2] as [String: ExperimentValue]),
-    (.summation, ["max_n": 100_000, "points_per_decade": 4, "repeats": 2]),
-    (.solve, ["n": 20, "hilbert_max": 16, "repeats": 1]),
-    (.bandwidth, ["n": 2048, "repeats": 5, "peak_gflops": 1]),
-    (.vectorize, ["n": 2000, "repeats": 5]),
-  ])
+  @Test(
+    "cancelling mid-sweep stops with the cancelled error",
+    arguments: [
+      (
+        ExperimentKind.access,
+        ["n": 32, "array_mib": 1, "max_stride": 65536, "repeats": 2] as [String: ExperimentValue]
+      ),
+      (.summation, ["max_n": 100_000, "points_per_decade": 4, "repeats": 2]),
+      (.solve, ["n": 20, "hilbert_max": 16, "repeats": 1]),
+      (.bandwidth, ["n": 2048, "repeats": 5, "peak_gflops": 1]),
+      (.vectorize, ["n": 2000, "repeats": 5]),
+    ])
   func cancellingMidSweepStops(kind: ExperimentKind, parameters: [String: ExperimentValue]) {
     let (error, last) = cancelMidway(kind, parameters, at: 0.3)
     #expect(error?.code == .cancelled)
@@ -34,7 +42,10 @@ struct ExperimentCancellationTests {
   @Test(
     "cancelling an OpenCL sweep between launches stops with the cancelled error", .enabled(if: openCLAvailable),
     arguments: [
-      (ExperimentKind.coalescing, ["n": 4096, "max_stride": 64, "transpose_n": 32, "repeats": 2] as [String: ExperimentValue]),
+      (
+        ExperimentKind.coalescing,
+        ["n": 4096, "max_stride": 64, "transpose_n": 32, "repeats": 2] as [String: ExperimentValue]
+      ),
       (.peak, ["work_items": 128, "iterations": 16, "repeats": 5]),
       (.divergence, ["n": 512, "work": 4, "repeats": 5]),
       (.reduction, ["n": 4096, "repeats": 5]),
@@ -74,10 +85,11 @@ struct ExperimentCancellationTests {
     try pool.submit(
       id: "sum", lane: experimentRunner.lane(for: .summation, parameters: used),
       work: { try experimentRunner.run(.summation, parameters: used.values, context: $0) }, completion: done.fulfil)
-    #expect(eventually {
-      if case .running(_, let progress, _) = pool.status(of: "sum") { return progress > 0 }
-      return done.current != nil
-    })
+    #expect(
+      eventually {
+        if case .running(_, let progress, _) = pool.status(of: "sum") { return progress > 0 }
+        return done.current != nil
+      })
     pool.cancel(id: "sum")
     #expect(errorCode(done.wait()) == .cancelled)
   }

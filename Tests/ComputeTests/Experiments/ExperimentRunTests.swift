@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Compute
 
 /// Every kind with small parameters (fast in a debug build): it runs and its own check passes.
@@ -34,7 +35,9 @@ struct ExperimentRunTests {
   func hostKindRunsAndVerifies(kind: ExperimentKind, parameters: [String: ExperimentValue]) throws {
     let outcome = try experimentRunner.run(kind, parameters: parameters)
     expectWellFormed(outcome, kind: kind)
-    for (name, value) in parameters { #expect(try kind.parameters.first { $0.name == name }!.validate(value) == outcome.parameters[name]) }
+    for (name, value) in parameters {
+      #expect(try kind.parameters.first { $0.name == name }!.validate(value) == outcome.parameters[name])
+    }
   }
 
   @Test("OpenCL kinds run and verify", .enabled(if: openCLAvailable), arguments: openCLCases)
@@ -46,7 +49,8 @@ struct ExperimentRunTests {
   }
 
   @Test func sweepsComeAsSeriesOnePointPerValue() throws {
-    let access = try experimentRunner.run(.access, parameters: ["n": 16, "array_mib": 1, "max_stride": 256, "repeats": 1])
+    let access = try experimentRunner.run(
+      .access, parameters: ["n": 16, "array_mib": 1, "max_stride": 256, "repeats": 1])
     #expect(access.series(named: "strided reads")?.points.map(\.x) == [8, 16, 32, 64, 128, 256])
     let summation = try experimentRunner.run(.summation, parameters: ["max_n": 100_000, "repeats": 1])
     let naive = try #require(summation.series(named: "naive float32"))
@@ -57,7 +61,8 @@ struct ExperimentRunTests {
   }
 
   @Test func theHilbertErrorGrowsWithItsConditionNumber() throws {
-    let outcome = try experimentRunner.run(.solve, parameters: ["n": 10, "hilbert_max": 12, "repeats": 1, "naive": "no"])
+    let outcome = try experimentRunner.run(
+      .solve, parameters: ["n": 10, "hilbert_max": 12, "repeats": 1, "naive": "no"])
     let condition = try #require(outcome.series(named: "condition number κ₁")?.points.map(\.y))
     #expect(zip(condition, condition.dropFirst()).allSatisfy { $0 < $1 })
     let error = try #require(outcome.series(named: "forward error")?.points.map(\.y))
@@ -65,7 +70,8 @@ struct ExperimentRunTests {
   }
 
   @Test func naiveFloat32SummationIsWorseThanKahanOnTenths() throws {
-    let outcome = try experimentRunner.run(.summation, parameters: ["max_n": 100_000, "distribution": "tenth", "repeats": 1])
+    let outcome = try experimentRunner.run(
+      .summation, parameters: ["max_n": 100_000, "distribution": "tenth", "repeats": 1])
     let naive = try #require(outcome.figure(named: "naive_float32_error")?.value)
     let kahan = try #require(outcome.figure(named: "kahan_float32_error")?.value)
     #expect(naive > 100 * kahan)
@@ -93,7 +99,8 @@ struct ExperimentRunTests {
     let outcome = try experimentRunner.run(.summation, parameters: ["max_n": 2000, "repeats": 1])
     let data = try JSONEncoder().encode(outcome)
     let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-    #expect(Set(json.keys) == ["kind", "parameters", "figures", "series", "verification", "timings", "device", "summary"])
+    #expect(
+      Set(json.keys) == ["kind", "parameters", "figures", "series", "verification", "timings", "device", "summary"])
     #expect(json["kind"] as? String == "summation")
     let parameters = try #require(json["parameters"] as? [String: Any])
     #expect(parameters["max_n"] as? Int == 2000)
@@ -106,7 +113,8 @@ struct ExperimentRunTests {
     let timings = try #require(json["timings"] as? [String: Any])
     #expect(timings["total_seconds"] != nil && timings["measurements"] != nil && timings["concurrent_jobs"] != nil)
     let measurement = try #require((timings["measurements"] as? [[String: Any]])?.first)
-    #expect(Set(measurement.keys) == ["name", "clock", "includes", "warmups", "repeats", "samples", "seconds", "reported"])
+    #expect(
+      Set(measurement.keys) == ["name", "clock", "includes", "warmups", "repeats", "samples", "seconds", "reported"])
     #expect(try JSONDecoder().decode(ExperimentOutcome.self, from: data) == outcome)
   }
 
@@ -114,7 +122,8 @@ struct ExperimentRunTests {
     let figure = ExperimentFigure(name: "ratio", value: .infinity, unit: "×", label: "a ratio over nothing")
     let json = String(decoding: try JSONEncoder().encode(figure), as: UTF8.self)
     #expect(json.contains("\"value\":null"))
-    let series = ExperimentSeries(name: "s", xLabel: "x", xUnit: "u", yLabel: "y", yUnit: "u", points: [.init(x: 1, y: .nan), .init(x: 2, y: 3)])
+    let series = ExperimentSeries(
+      name: "s", xLabel: "x", xUnit: "u", yLabel: "y", yUnit: "u", points: [.init(x: 1, y: .nan), .init(x: 2, y: 3)])
     #expect(series.points == [.init(x: 2, y: 3)])
   }
 

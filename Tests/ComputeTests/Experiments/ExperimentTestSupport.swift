@@ -1,4 +1,5 @@
 import Compute
+import Testing
 
 /// One experiment runner for the test run, sharing the matmul runner's OpenCL devices and caches.
 let experimentRunner = ExperimentRunner(openCL: sharedRunner.openCL)
@@ -10,7 +11,9 @@ func computeError<T>(_ body: () throws -> T) -> ComputeError? {
 
 /// Checks what every outcome must hold: it verified, its figures have units and labels, its
 /// series have points, and its summary says something with numbers in it.
-func expectWellFormed(_ outcome: ExperimentOutcome, kind: ExperimentKind, sourceLocation: SourceLocation = #_sourceLocation) {
+func expectWellFormed(
+  _ outcome: ExperimentOutcome, kind: ExperimentKind, sourceLocation: SourceLocation = #_sourceLocation
+) {
   #expect(outcome.kind == kind, sourceLocation: sourceLocation)
   #expect(outcome.verification.passed, "\(kind): \(outcome.verification.detail)", sourceLocation: sourceLocation)
   #expect(!outcome.verification.method.isEmpty, sourceLocation: sourceLocation)
@@ -24,13 +27,13 @@ func expectWellFormed(_ outcome: ExperimentOutcome, kind: ExperimentKind, source
   }
   #expect(!outcome.timings.measurements.isEmpty, sourceLocation: sourceLocation)
   for measurement in outcome.timings.measurements {
-    #expect(measurement.samples.count == measurement.repeats, "\(kind) \(measurement.name)", sourceLocation: sourceLocation)
+    #expect(
+      measurement.samples.count == measurement.repeats, "\(kind) \(measurement.name)", sourceLocation: sourceLocation)
     #expect(measurement.seconds.min > 0, sourceLocation: sourceLocation)
   }
-  #expect(outcome.summary.contains { $0.isNumber }, "\(kind) summary: \(outcome.summary)", sourceLocation: sourceLocation)
+  #expect(
+    outcome.summary.contains { $0.isNumber }, "\(kind) summary: \(outcome.summary)", sourceLocation: sourceLocation)
   #expect(!outcome.device.isEmpty, sourceLocation: sourceLocation)
   // Every parameter of the kind is reported as used.
   #expect(Set(outcome.parameters.values.keys) == Set(kind.parameters.map(\.name)), sourceLocation: sourceLocation)
 }
-
-import Testing

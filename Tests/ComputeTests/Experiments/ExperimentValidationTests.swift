@@ -1,9 +1,11 @@
 import Testing
+
 @testable import Compute
 
 @Suite("Experiment parameters")
 struct ExperimentValidationTests {
-  @Test("defaults fill every parameter, and each default lies within its own limits", arguments: ExperimentKind.allCases)
+  @Test(
+    "defaults fill every parameter, and each default lies within its own limits", arguments: ExperimentKind.allCases)
   func defaultsFillEveryParameterWithinLimits(kind: ExperimentKind) throws {
     try #require(kind.openCL != .required || openCLAvailable)
     let used = try experimentRunner.validate(kind, parameters: [:])
@@ -134,7 +136,8 @@ struct ExperimentValidationTests {
 
   @Test func hostKindsRunInTheCPULane() throws {
     for kind in ExperimentKind.allCases where kind.openCL == .none {
-      #expect(experimentRunner.lane(for: kind, parameters: try experimentRunner.validate(kind, parameters: [:])) == "cpu")
+      #expect(
+        experimentRunner.lane(for: kind, parameters: try experimentRunner.validate(kind, parameters: [:])) == "cpu")
     }
   }
 

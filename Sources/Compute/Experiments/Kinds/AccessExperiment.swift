@@ -9,7 +9,9 @@
 struct AccessExperiment: Experiment {
   static let kind = ExperimentKind.access
   static let parameters: [ExperimentParameter] = [
-    .int("n", default: 4096, min: 16, max: 8192, unit: "elements", "side of the n×n float64 matrix traversed by rows and by columns"),
+    .int(
+      "n", default: 4096, min: 16, max: 8192, unit: "elements",
+      "side of the n×n float64 matrix traversed by rows and by columns"),
     .int("array_mib", default: 64, min: 1, max: 512, unit: "MiB", "size of the array of the stride sweep"),
     .int(
       "max_stride", default: 16384, min: 8, max: 1 << 20, unit: "bytes",
@@ -33,7 +35,9 @@ struct AccessExperiment: Experiment {
   var cost: ExperimentCost {
     let runs = Double(repeats + 1)
     let matrix = Double(n * n)
-    let matrixSeconds = runs * (matrix / ExperimentCost.Rates.scalarOpsPerSecond + matrix / ExperimentCost.Rates.scatteredAccessesPerSecond)
+    let matrixSeconds =
+      runs
+      * (matrix / ExperimentCost.Rates.scalarOpsPerSecond + matrix / ExperimentCost.Rates.scatteredAccessesPerSecond)
     let strideAccesses = strides.reduce(0.0) { total, stride in total + Double(elements / min(stride / 8, 8)) }
     let strideSeconds = runs * strideAccesses / ExperimentCost.Rates.scatteredAccessesPerSecond
     return ExperimentCost(
@@ -55,11 +59,14 @@ struct AccessExperiment: Experiment {
     var columnSum = 0.0
     let includes = "the traversal loop only; matrix already in memory"
     let (row, column) = try matrix.withUnsafeBufferPointer { a in
-      let row = try session.measure("row-major traversal, n = \(n)", clock: .host, includes: includes, repeats: repeats) {
+      let row = try session.measure("row-major traversal, n = \(n)", clock: .host, includes: includes, repeats: repeats)
+      {
         rowSum = try Self.rowMajorSum(a, n: n, token: session.token)
         return nil
       }
-      let column = try session.measure("column-major traversal, n = \(n)", clock: .host, includes: includes, repeats: repeats) {
+      let column = try session.measure(
+        "column-major traversal, n = \(n)", clock: .host, includes: includes, repeats: repeats
+      ) {
         columnSum = try Self.columnMajorSum(a, n: n, token: session.token)
         return nil
       }
@@ -83,7 +90,8 @@ struct AccessExperiment: Experiment {
           return nil
         }
         if sum != Self.expectedStridedSum(count: a.count, strideBytes: stride) { strideFailures.append(stride) }
-        strideNs.append((stride, measurement.reportedSeconds / Double(Self.accesses(count: a.count, strideBytes: stride)) * 1e9))
+        strideNs.append(
+          (stride, measurement.reportedSeconds / Double(Self.accesses(count: a.count, strideBytes: stride)) * 1e9))
       }
     }
 
@@ -99,18 +107,26 @@ struct AccessExperiment: Experiment {
 
     func ns(at stride: Int) -> Double? { strideNs.first { $0.stride == stride }?.ns }
     var figures = [
-      ExperimentFigure(name: "row_major_ns", value: rowNs, unit: "ns/element", label: "row-major traversal (consecutive addresses)"),
-      ExperimentFigure(name: "column_major_ns", value: columnNs, unit: "ns/element", label: "column-major traversal (\(n * 8)-byte jumps)"),
-      ExperimentFigure(name: "column_to_row_ratio", value: columnNs / rowNs, unit: "×", label: "column-major time over row-major time"),
+      ExperimentFigure(
+        name: "row_major_ns", value: rowNs, unit: "ns/element", label: "row-major traversal (consecutive addresses)"),
+      ExperimentFigure(
+        name: "column_major_ns", value: columnNs, unit: "ns/element",
+        label: "column-major traversal (\(n * 8)-byte jumps)"),
+      ExperimentFigure(
+        name: "column_to_row_ratio", value: columnNs / rowNs, unit: "×", label: "column-major time over row-major time"),
     ]
     for stride in [8, 64, 4096] {
       if let value = ns(at: stride) {
-        figures.append(ExperimentFigure(name: "stride_\(stride)_ns", value: value, unit: "ns/access", label: "\(stride)-byte stride"))
+        figures.append(
+          ExperimentFigure(name: "stride_\(stride)_ns", value: value, unit: "ns/access", label: "\(stride)-byte stride")
+        )
       }
     }
     if let lastStride = strideNs.last, ![8, 64, 4096].contains(lastStride.stride) {
       figures.append(
-        ExperimentFigure(name: "stride_max_ns", value: lastStride.ns, unit: "ns/access", label: "\(lastStride.stride)-byte stride (the largest)"))
+        ExperimentFigure(
+          name: "stride_max_ns", value: lastStride.ns, unit: "ns/access",
+          label: "\(lastStride.stride)-byte stride (the largest)"))
     }
     let series = [
       ExperimentSeries(
@@ -121,113 +137,25 @@ struct AccessExperiment: Experiment {
     var summary =
       "Column-major traversal of a \(n)×\(n) float64 matrix took \(Format.number(columnNs)) ns per element, \(Format.ratio(columnNs / rowNs)) the \(Format.number(rowNs)) ns of row-major: each step down a column jumps \(Format.bytes(n * 8)), so every element needs its own cache line instead of sharing one with 7 neighbours. "
     if let first = strideNs.first, let last = strideNs.last {
-      summary += "In the stride sweep over \(Format.bytes(elements * 8)), time per access went from \(Format.number(first.ns)) ns at \(first.stride) bytes"
-      if let line = ns(at: 64), last.stride > 64 { summary += " to \(Format.number(line)) ns at 64 bytes (one cache line per access)" }
-      if let page = ns(at: 4096), last.stride > 4096 { summary += " and \(Format.number(page)) ns at 4096 bytes (one page, so one TLB entry, per access)" }
-      summary += last.stride > 64 ? ", and \(Format.number(last.ns)) ns at \(Format.bytes(last.stride))." : " to \(Format.number(last.ns)) ns at \(last.stride) bytes."
+      summary +=
+        "In the stride sweep over \(Format.bytes(elements * 8)), time per access went from \(Format.number(first.ns)) ns at \(first.stride) bytes"
+      if let line = ns(at: 64), last.stride > 64 {
+        summary += " to \(Format.number(line)) ns at 64 bytes (one cache line per access)"
+      }
+      if let page = ns(at: 4096), last.stride > 4096 {
+        summary += " and \(Format.number(page)) ns at 4096 bytes (one page, so one TLB entry, per access)"
+      }
+      summary +=
+        last.stride > 64
+        ? ", and \(Format.number(last.ns)) ns at \(Format.bytes(last.stride))."
+        : " to \(Format.number(last.ns)) ns at \(last.stride) bytes."
     }
     return ExperimentReport(
       figures: figures, series: series,
       verification: ExperimentVerification(
-        method: "checksums: row- and column-major sums equal each other and the closed form; each stride's sum equals the closed form for the indices it visits",
+        method:
+          "checksums: row- and column-major sums equal each other and the closed form; each stride's sum equals the closed form for the indices it visits",
         passed: passed, maxError: matrixOK ? 0 : abs(rowSum - columnSum), tolerance: 0, detail: detail),
       device: session.hostDescription, summary: summary)
-  }
-
-  // MARK: - The loops
-
-  /// Σ aᵢⱼ row by row, four accumulators so that the add latency does not hide the memory behaviour.
-  static func rowMajorSum(_ a: UnsafeBufferPointer<Double>, n: Int, token: CancellationToken) throws(ComputeError) -> Double {
-    var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
-    let base = a.baseAddress!
-    for i in 0..<n {
-      if i & 63 == 0 { try token.check() }
-      let row = base + i * n
-      var j = 0
-      while j + 4 <= n {
-        s0 += row[j]
-        s1 += row[j + 1]
-        s2 += row[j + 2]
-        s3 += row[j + 3]
-        j += 4
-      }
-      while j < n {
-        s0 += row[j]
-        j += 1
-      }
-    }
-    return (s0 + s1) + (s2 + s3)
-  }
-
-  /// Σ aᵢⱼ column by column, four rows at a time into four accumulators.
-  static func columnMajorSum(_ a: UnsafeBufferPointer<Double>, n: Int, token: CancellationToken) throws(ComputeError) -> Double {
-    var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
-    let base = a.baseAddress!
-    for j in 0..<n {
-      if j & 63 == 0 { try token.check() }
-      var i = 0
-      while i + 4 <= n {
-        s0 += base[i * n + j]
-        s1 += base[(i + 1) * n + j]
-        s2 += base[(i + 2) * n + j]
-        s3 += base[(i + 3) * n + j]
-        i += 4
-      }
-      while i < n {
-        s0 += base[i * n + j]
-        i += 1
-      }
-    }
-    return (s0 + s1) + (s2 + s3)
-  }
-
-  /// Σ ((7i + j) mod 1024) over the matrix, in integers.
-  static func expectedMatrixSum(n: Int) -> Double {
-    var total = 0
-    for i in 0..<n { for j in 0..<n { total += (i &* 7 &+ j) & 1023 } }
-    return Double(total)
-  }
-
-  /// Reads every `strideBytes / 8`-th element (strides up to a line), or, beyond a line, every line
-  /// once in stride order, summing the values (which are their own indices).
-  static func stridedSum(_ a: UnsafeBufferPointer<Int>, strideBytes: Int, token: CancellationToken) throws(ComputeError) -> Int {
-    let step = strideBytes / 8
-    let base = a.baseAddress!
-    let count = a.count
-    var sum = 0
-    if step <= 8 {
-      try token.check()
-      var i = 0
-      while i < count {
-        sum &+= base[i]
-        i += step
-      }
-      return sum
-    }
-    var offset = 0
-    while offset < step {
-      if offset & 511 == 0 { try token.check() }
-      var i = offset
-      while i < count {
-        sum &+= base[i]
-        i += step
-      }
-      offset += 8
-    }
-    return sum
-  }
-
-  /// Accesses one pass of ``stridedSum(_:strideBytes:token:)`` makes.
-  static func accesses(count: Int, strideBytes: Int) -> Int {
-    let step = min(strideBytes / 8, 8)
-    return (count + step - 1) / step
-  }
-
-  /// The closed form of ``stridedSum(_:strideBytes:token:)`` when `a[i] = i`: the sum of the
-  /// multiples of `min(step, 8)` below `count`.
-  static func expectedStridedSum(count: Int, strideBytes: Int) -> Int {
-    let step = min(strideBytes / 8, 8)
-    let terms = (count + step - 1) / step
-    return step * (terms * (terms - 1) / 2)
   }
 }

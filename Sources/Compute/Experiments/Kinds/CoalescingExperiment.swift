@@ -7,8 +7,11 @@ struct CoalescingExperiment: Experiment {
   static let kind = ExperimentKind.coalescing
   static let parameters: [ExperimentParameter] = [
     .int("n", default: 1 << 23, min: 1024, max: 1 << 26, unit: "elements", "float32 elements copied at each stride"),
-    .int("max_stride", default: 64, min: 1, max: 1024, unit: "elements", "largest stride of the sweep, which doubles from 1"),
-    .int("transpose_n", default: 2048, min: 16, max: 8192, unit: "elements", "side of the n×n float32 matrix transposed"),
+    .int(
+      "max_stride", default: 64, min: 1, max: 1024, unit: "elements",
+      "largest stride of the sweep, which doubles from 1"),
+    .int(
+      "transpose_n", default: 2048, min: 16, max: 8192, unit: "elements", "side of the n×n float32 matrix transposed"),
     .repeats(default: 5, max: 50),
     .device,
   ]
@@ -36,7 +39,8 @@ struct CoalescingExperiment: Experiment {
     let squares = transposeN * transposeN
     return ExperimentCost(
       memoryBytes: 16 * n + 20 * squares, seconds: (sweepBytes + transposeBytes) / bytesPerSecondEstimate,
-      progressUnits: 1 + strides.count * (repeats + 2) + 2 * (repeats + 2), sizeField: n >= squares ? "n" : "transpose_n",
+      progressUnits: 1 + strides.count * (repeats + 2) + 2 * (repeats + 2),
+      sizeField: n >= squares ? "n" : "transpose_n",
       largestDeviceBufferBytes: 4 * max(n, squares))
   }
 
@@ -60,7 +64,8 @@ struct CoalescingExperiment: Experiment {
       try copy.setArgument(2, Int32(stride))
       try copy.setArgument(3, Float(stride))
       let measurement = try session.measure(
-        "strided copy, stride \(stride)", clock: .device, includes: "kernel execution only (profiling events); no copies", repeats: repeats
+        "strided copy, stride \(stride)", clock: .device,
+        includes: "kernel execution only (profiling events); no copies", repeats: repeats
       ) { try session.launch(copy, global: (rows, stride), local: nil) }
       rates.append((stride, 8 * Double(covered) / measurement.reportedSeconds / 1e9))
       let output: [Float] = try session.download(outBuffer, count: n)
@@ -81,74 +86,28 @@ struct CoalescingExperiment: Experiment {
       localBytes: { $0 * ($0 + 1) * 4 }, options: { "-DTILE=\($0)" })
     var transposeRates: [Double] = []
     var transposeFailures: [String] = []
-    for (name, kernel, local) in [("naive", naive, nil), ("tiled", tiled, (tile, tile))] as [(String, OpenCL.Kernel, (Int, Int)?)] {
+    for (name, kernel, local) in [("naive", naive, nil), ("tiled", tiled, (tile, tile))]
+      as [(String, OpenCL.Kernel, (Int, Int)?)]
+    {
       try kernel.setArgument(0, matrixBuffer)
       try kernel.setArgument(1, transposedBuffer)
       try kernel.setArgument(2, Int32(side))
       let rounded = local.map { (side + $0.0 - 1) / $0.0 * $0.0 } ?? side
       let measurement = try session.measure(
-        "\(name) transpose, \(side)×\(side)", clock: .device, includes: "kernel execution only (profiling events); no copies",
+        "\(name) transpose, \(side)×\(side)", clock: .device,
+        includes: "kernel execution only (profiling events); no copies",
         repeats: repeats
       ) { try session.launch(kernel, global: (rounded, rounded), local: local) }
       transposeRates.append(8 * Double(side * side) / measurement.reportedSeconds / 1e9)
       let output: [Float] = try session.download(transposedBuffer, count: side * side)
-      let wrong = session.verifying { (0..<(side * side)).count { output[($0 % side) * side + $0 / side] != matrix[$0] } }
+      let wrong = session.verifying {
+        (0..<(side * side)).count { output[($0 % side) * side + $0 / side] != matrix[$0] }
+      }
       if wrong > 0 { transposeFailures.append("\(name) transpose: \(wrong) elements wrong") }
       session.advance()
     }
-    return report(rates: rates, transpose: (transposeRates[0], transposeRates[1]), tile: tile, failures: sweepFailures + transposeFailures, session: session)
-  }
-
-  private func report(
-    rates: [(stride: Int, gbPerSecond: Double)], transpose: (naive: Double, tiled: Double), tile: Int, failures: [String],
-    session: ExperimentSession
-  ) -> ExperimentReport {
-    let unit = rates[0].gbPerSecond
-    var figures = [ExperimentFigure(name: "unit_stride_gb_s", value: unit, unit: "GB/s", label: "copy with unit stride (adjacent work-items, adjacent addresses)")]
-    let worst = rates.min { $0.gbPerSecond < $1.gbPerSecond }!
-    let last = rates[rates.count - 1]
-    if rates.count > 1 {
-      figures += [
-        ExperimentFigure(name: "max_stride_gb_s", value: last.gbPerSecond, unit: "GB/s", label: "copy with stride \(last.stride)"),
-        ExperimentFigure(name: "worst_stride_gb_s", value: worst.gbPerSecond, unit: "GB/s", label: "slowest stride (\(worst.stride))"),
-        ExperimentFigure(name: "unit_over_worst", value: unit / worst.gbPerSecond, unit: "×", label: "unit-stride bandwidth over the slowest stride's"),
-      ]
-    }
-    figures += [
-      ExperimentFigure(name: "naive_transpose_gb_s", value: transpose.naive, unit: "GB/s", label: "naive transpose (strided writes)"),
-      ExperimentFigure(name: "tiled_transpose_gb_s", value: transpose.tiled, unit: "GB/s", label: "tiled transpose (\(tile)×\(tile) tiles in local memory)"),
-      ExperimentFigure(name: "tiled_over_naive", value: transpose.tiled / transpose.naive, unit: "×", label: "tiled transpose bandwidth over naive"),
-    ]
-    let series = [
-      ExperimentSeries(
-        name: "strided copy", xLabel: "stride", xUnit: "elements (4 bytes)", yLabel: "effective bandwidth", yUnit: "GB/s",
-        points: rates.map { .init(x: Double($0.stride), y: $0.gbPerSecond) })
-    ]
-    let info = session.device.device.info
-    var summary = ""
-    if rates.count > 1 {
-      summary +=
-        "Copying \(Format.count(n)) floats with adjacent work-items \(worst.stride) elements apart reached \(Format.number(worst.gbPerSecond)) GB/s, \(Format.ratio(unit / worst.gbPerSecond)) below unit stride (\(Format.number(unit)) GB/s): "
-      summary +=
-        info.type.contains("cpu")
-        ? "on this CPU device each 64-byte cache line fetched served only part of its 16 floats before being evicted, and vector loads became gathers. "
-        : "a warp's 32 loads no longer fall in a few memory transactions but in up to 32. "
-    } else {
-      summary += "Unit-stride copy reached \(Format.number(unit)) GB/s. "
-    }
-    summary +=
-      "The tiled transpose, which stages \(tile)×\(tile) tiles in local memory so that both reads and writes run along rows, reached \(Format.number(transpose.tiled)) GB/s against \(Format.number(transpose.naive)) GB/s for the naive one (\(Format.ratio(transpose.tiled / transpose.naive)))."
-    if info.type.contains("cpu") {
-      summary += " On a CPU device local memory is ordinary cached memory, so tiling helps through cache blocking rather than an on-chip scratchpad."
-    }
-    return ExperimentReport(
-      figures: figures, series: series,
-      verification: ExperimentVerification(
-        method: "every output element compared exactly with the host: input + stride for each point of the sweep, the host transpose for both transposes",
-        passed: failures.isEmpty, maxError: nil, tolerance: nil,
-        detail: failures.isEmpty
-          ? "All \(rates.count) strides and both transposes produced exactly the expected elements."
-          : failures.joined(separator: "; ") + "."),
-      device: session.deviceDescription, summary: summary)
+    return report(
+      rates: rates, transpose: (transposeRates[0], transposeRates[1]), tile: tile,
+      failures: sweepFailures + transposeFailures, session: session)
   }
 }

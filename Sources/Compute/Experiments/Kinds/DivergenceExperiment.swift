@@ -38,7 +38,8 @@ struct DivergenceExperiment: Experiment {
   var cost: ExperimentCost {
     let flops = 2 * 2 * Double(n) * Double(work) * Double(repeats + 1)
     return ExperimentCost(
-      memoryBytes: 16 * n, seconds: flops / flopsPerSecondEstimate, progressUnits: 1 + 2 * (repeats + 2), sizeField: "n",
+      memoryBytes: 16 * n, seconds: flops / flopsPerSecondEstimate, progressUnits: 1 + 2 * (repeats + 2),
+      sizeField: "n",
       largestDeviceBufferBytes: 4 * n)
   }
 
@@ -76,9 +77,13 @@ struct DivergenceExperiment: Experiment {
 
     var nanoseconds: [Double] = []
     var worstError = 0.0
-    let sample = Array(Set((0..<4096).map { $0 * n / 4096 } + (0..<min(n, 2 * group)) + ((n - min(n, group))..<n))).sorted()
+    let sample = Array(Set((0..<4096).map { $0 * n / 4096 } + (0..<min(n, 2 * group)) + ((n - min(n, group))..<n)))
+      .sorted()
     for (name, kernel, takesB) in [
-      ("divergent", divergent, pattern == "halves" ? { (i: Int) in i % group >= group / 2 } : { (i: Int) in i % group % 2 == 1 }),
+      (
+        "divergent", divergent,
+        pattern == "halves" ? { (i: Int) in i % group >= group / 2 } : { (i: Int) in i % group % 2 == 1 }
+      ),
       ("uniform", uniform, { (i: Int) in (i / group) % 2 == 1 }),
     ] as [(String, OpenCL.Kernel, (Int) -> Bool)] {
       let measurement = try session.measure(
@@ -87,15 +92,19 @@ struct DivergenceExperiment: Experiment {
       ) { try session.launch(kernel, global: (global, 1), local: (group, 1)) }
       nanoseconds.append(measurement.reportedSeconds / Double(n) * 1e9)
       let output: [Float] = try session.download(outBuffer, count: n)
-      worstError = max(worstError, session.verifying {
-        sample.reduce(0.0) { worst, i in
-          let expected = takesB(i) ? Self.path(input[i], work, k.a2, k.b2) : Self.path(input[i], work, k.a1, k.b1)
-          return max(worst, Double(abs(output[i] - expected) / abs(expected)))
-        }
-      })
+      worstError = max(
+        worstError,
+        session.verifying {
+          sample.reduce(0.0) { worst, i in
+            let expected = takesB(i) ? Self.path(input[i], work, k.a2, k.b2) : Self.path(input[i], work, k.a1, k.b1)
+            return max(worst, Double(abs(output[i] - expected) / abs(expected)))
+          }
+        })
       session.advance()
     }
-    return report(divergentNs: nanoseconds[0], uniformNs: nanoseconds[1], group: group, error: worstError, samples: sample.count, session: session)
+    return report(
+      divergentNs: nanoseconds[0], uniformNs: nanoseconds[1], group: group, error: worstError, samples: sample.count,
+      session: session)
   }
 
   /// The path on the host, with the same fused multiply-add (`fma(x, a, b)` is `b + x·a`, rounded once).
@@ -103,42 +112,5 @@ struct DivergenceExperiment: Experiment {
     var x = start
     for _ in 0..<work { x = b.addingProduct(x, a) }
     return x
-  }
-
-  private func report(
-    divergentNs: Double, uniformNs: Double, group: Int, error: Double, samples: Int, session: ExperimentSession
-  ) -> ExperimentReport {
-    let ratio = divergentNs / uniformNs
-    let figures = [
-      ExperimentFigure(name: "divergent_ns", value: divergentNs, unit: "ns/element", label: "branch split within each work-group (\(pattern))"),
-      ExperimentFigure(name: "uniform_ns", value: uniformNs, unit: "ns/element", label: "branch uniform per work-group"),
-      ExperimentFigure(name: "divergent_over_uniform", value: ratio, unit: "×", label: "divergent time over uniform time"),
-      ExperimentFigure(name: "group_size_used", value: Double(group), unit: "work-items", label: "work-group size used"),
-      ExperimentFigure(
-        name: "uniform_gflops", value: 2 * Double(work) / uniformNs, unit: "GFLOP/s", label: "FMA rate of the uniform kernel (2 flops per FMA)"),
-    ]
-    let info = session.device.device.info
-    let split = pattern == "halves" ? "into the first and second half of each group" : "between alternate work-items"
-    var summary =
-      "With the branch split \(split), each element took \(Format.number(divergentNs)) ns against \(Format.number(uniformNs)) ns when the whole group took the same path (\(Format.ratio(ratio))), for the same work: \(work) FMAs per element, groups of \(group). "
-    if info.type.contains("cpu") {
-      summary +=
-        ratio > 1.3
-        ? "PoCL runs a work-group's work-items as the lanes of vector instructions; where lanes disagree it executes both paths under masks, like a GPU warp, so divergence costs here too. "
-        : "This CPU device shows little cost: where lanes disagree it runs each work-item's path in scalar code or with cheap masks, so nobody waits for the other path. "
-      summary += "On a GPU, the lanes of a warp (32) or wavefront (64) that disagree execute both paths one after the other, approaching 2× for two equal paths; splitting by halves of a 64-wide group falls on warp boundaries and avoids it."
-    } else {
-      summary +=
-        ratio > 1.3
-        ? "Lanes of a warp or wavefront that disagree execute both paths one after the other, with the inactive half masked off."
-        : "The split did not fall inside warps or wavefronts here (or the compiler predicated both paths cheaply), so divergence cost little."
-    }
-    return ExperimentReport(
-      figures: figures, series: [],
-      verification: ExperimentVerification(
-        method: "\(samples) elements (spread over the array, plus the first two and the last groups) compared with the same fused multiply-add loop on the host",
-        passed: error <= 1e-6, maxError: error, tolerance: 1e-6,
-        detail: "Largest relative difference from the host over both kernels: \(Format.number(error))."),
-      device: session.deviceDescription, summary: summary)
   }
 }

@@ -12,7 +12,9 @@
 struct SummationExperiment: Experiment {
   static let kind = ExperimentKind.summation
   static let parameters: [ExperimentParameter] = [
-    .int("max_n", default: 10_000_000, min: 1000, max: 100_000_000, unit: "elements", "largest n of the sweep, which starts at 10^3"),
+    .int(
+      "max_n", default: 10_000_000, min: 1000, max: 100_000_000, unit: "elements",
+      "largest n of the sweep, which starts at 10^3"),
     .int("points_per_decade", default: 1, min: 1, max: 4, "sweep points per factor of 10 in n"),
     .choice(
       "distribution", default: "uniform", allowed: ["uniform", "tenth"],
@@ -70,7 +72,11 @@ struct SummationExperiment: Experiment {
   }
 
   private func run(_ data: UnsafeBufferPointer<Float>, session: ExperimentSession) throws -> ExperimentReport {
-    struct Point { var n: Int; var naive, kahan, pairwise, naive64, reference, exact: Double; var exactlyKnown: Bool }
+    struct Point {
+      var n: Int
+      var naive, kahan, pairwise, naive64, reference, exact: Double
+      var exactlyKnown: Bool
+    }
     var points: [Point] = []
     for n in sweep {
       try session.check()
@@ -126,7 +132,9 @@ struct SummationExperiment: Experiment {
     var detail =
       "The compensated float64 reference matched the exact 128-bit fixed-point sum to within \(Format.number(worstReference)) (relative) at all \(points.count) values of n."
     if !allExact { detail += " Some values were too small for the fixed-point scale, so the exact sum is not exact." }
-    if !mismatches.isEmpty { detail += " Timed runs gave a different sum than the sweep for: \(mismatches.joined(separator: ", "))." }
+    if !mismatches.isEmpty {
+      detail += " Timed runs gave a different sum than the sweep for: \(mismatches.joined(separator: ", "))."
+    }
 
     let errors = (
       naive: relative(last.naive, last), kahan: relative(last.kahan, last), pairwise: relative(last.pairwise, last),
@@ -134,18 +142,29 @@ struct SummationExperiment: Experiment {
     )
     let first = points[0]
     let figures = [
-      ExperimentFigure(name: "naive_float32_error", value: errors.naive, unit: "relative error", label: "naive float32 sum at the largest n"),
-      ExperimentFigure(name: "kahan_float32_error", value: errors.kahan, unit: "relative error", label: "Kahan float32 sum at the largest n"),
-      ExperimentFigure(name: "pairwise_float32_error", value: errors.pairwise, unit: "relative error", label: "pairwise float32 sum at the largest n"),
-      ExperimentFigure(name: "naive_float64_error", value: errors.naive64, unit: "relative error", label: "naive float64 sum at the largest n"),
+      ExperimentFigure(
+        name: "naive_float32_error", value: errors.naive, unit: "relative error",
+        label: "naive float32 sum at the largest n"),
+      ExperimentFigure(
+        name: "kahan_float32_error", value: errors.kahan, unit: "relative error",
+        label: "Kahan float32 sum at the largest n"),
+      ExperimentFigure(
+        name: "pairwise_float32_error", value: errors.pairwise, unit: "relative error",
+        label: "pairwise float32 sum at the largest n"),
+      ExperimentFigure(
+        name: "naive_float64_error", value: errors.naive64, unit: "relative error",
+        label: "naive float64 sum at the largest n"),
       ExperimentFigure(
         name: "float32_rounding_error", value: relative(Double(Float(last.reference)), last), unit: "relative error",
         label: "the reference rounded to float32: the best any float32 result can do"),
       ExperimentFigure(name: "naive_float32_ns", value: naiveNs, unit: "ns/element", label: "naive float32 loop time"),
       ExperimentFigure(name: "kahan_float32_ns", value: kahanNs, unit: "ns/element", label: "Kahan float32 loop time"),
-      ExperimentFigure(name: "pairwise_float32_ns", value: pairwiseNs, unit: "ns/element", label: "pairwise float32 time"),
-      ExperimentFigure(name: "naive_float64_ns", value: naive64Ns, unit: "ns/element", label: "naive float64 loop time"),
-      ExperimentFigure(name: "reference_sum", value: last.reference, unit: "sum", label: "reference sum at the largest n"),
+      ExperimentFigure(
+        name: "pairwise_float32_ns", value: pairwiseNs, unit: "ns/element", label: "pairwise float32 time"),
+      ExperimentFigure(
+        name: "naive_float64_ns", value: naive64Ns, unit: "ns/element", label: "naive float64 loop time"),
+      ExperimentFigure(
+        name: "reference_sum", value: last.reference, unit: "sum", label: "reference sum at the largest n"),
     ]
     let data = distribution == "tenth" ? "0.1f repeated" : "uniform values in [0, 1)"
     let summary =
@@ -157,94 +176,9 @@ struct SummationExperiment: Experiment {
     return ExperimentReport(
       figures: figures, series: series,
       verification: ExperimentVerification(
-        method: "compensated float64 reference checked against an exact 128-bit fixed-point sum at every n; timed runs reproduce the sweep's sums",
+        method:
+          "compensated float64 reference checked against an exact 128-bit fixed-point sum at every n; timed runs reproduce the sweep's sums",
         passed: passed, maxError: worstReference, tolerance: tolerance, detail: detail),
       device: session.hostDescription, summary: summary)
-  }
-
-  // MARK: - The methods
-
-  static func naive(_ x: UnsafeBufferPointer<Float>) -> Float {
-    var sum: Float = 0
-    for value in x { sum += value }
-    return sum
-  }
-
-  /// Kahan's compensated sum: `c` holds the low-order bits lost by the last addition.
-  static func kahan(_ x: UnsafeBufferPointer<Float>) -> Float {
-    var sum: Float = 0
-    var compensation: Float = 0
-    for value in x {
-      let y = value - compensation
-      let t = sum + y
-      compensation = (t - sum) - y
-      sum = t
-    }
-    return sum
-  }
-
-  /// Pairwise (cascade) summation as NumPy does it: halves recursively, naive below 128 elements.
-  static func pairwise(_ x: UnsafeBufferPointer<Float>) -> Float {
-    if x.count <= 128 { return naive(x) }
-    let half = x.count / 2
-    return pairwise(UnsafeBufferPointer(rebasing: x[0..<half])) + pairwise(UnsafeBufferPointer(rebasing: x[half...]))
-  }
-
-  static func naive64(_ x: UnsafeBufferPointer<Float>) -> Double {
-    var sum = 0.0
-    for value in x { sum += Double(value) }
-    return sum
-  }
-
-  /// Neumaier's variant of Kahan in float64 (also exact when a term is larger than the running sum).
-  static func compensated64(_ x: UnsafeBufferPointer<Float>) -> Double {
-    var sum = 0.0
-    var compensation = 0.0
-    for value in x {
-      let v = Double(value)
-      let t = sum + v
-      compensation += abs(sum) >= abs(v) ? (sum - t) + v : (v - t) + sum
-      sum = t
-    }
-    return sum + compensation
-  }
-
-  /// The exact sum in 128-bit fixed point with 96 fractional bits, rounded once to Double; `exact`
-  /// is false if a value had bits below 2⁻⁹⁶, or was too large for `x.count` such terms to fit in
-  /// 127 bits (neither happens for these data: values below 1, n ≤ 10⁸).
-  static func exactSum(_ x: UnsafeBufferPointer<Float>) -> (value: Double, exact: Bool) {
-    var total: Int128 = 0
-    var exact = true
-    // Each term is below 2^(24 + shift); the count adds its bit width; one bit is the sign.
-    let maxShift = 126 - 24 - (Int.bitWidth - x.count.leadingZeroBitCount)
-    for value in x {
-      let bits = value.bitPattern
-      let exponent = Int((bits >> 23) & 0xFF)
-      var mantissa = Int128(bits & 0x7F_FFFF)
-      guard exponent != 0xFF else {
-        exact = false
-        continue
-      }
-      let shift: Int
-      if exponent == 0 {
-        shift = -149 + 96
-      } else {
-        mantissa |= 0x80_0000
-        shift = exponent - 150 + 96
-      }
-      guard shift <= maxShift else {
-        exact = false
-        continue
-      }
-      var term = mantissa
-      if shift >= 0 {
-        term <<= shift
-      } else {
-        term >>= -shift
-        if term << -shift != mantissa { exact = false }
-      }
-      total += bits >> 31 == 0 ? term : -term
-    }
-    return (Double(total) * 0x1p-96, exact)
   }
 }
