@@ -37,12 +37,11 @@ extension ExperimentRunner {
     for parameter in declared {
       if let given = raw[parameter.name] {
         values[parameter.name] = try parameter.validate(given)
-      } else if let value = parameter.defaultValue
-        ?? implementation.machineDefault(for: parameter.name, environment: environment)
-      {
+      } else if let value = parameter.defaultValue {
         values[parameter.name] = value
       }
     }
+    implementation.fillMachineDefaults(&values, environment: environment)
     let used = ExperimentParameters(values)
     if implementation.usesOpenCL(used) {
       try checkOpenCL(kind, used, implementation: implementation, environment: environment)

@@ -55,11 +55,14 @@ public final class ExperimentRunner: Sendable {
       if case .unavailable(let why) = openCL.availability { "needs OpenCL, which is unavailable: \(why)" } else { nil }
     return ExperimentKind.allCases.map { kind in
       let implementation = kind.implementation
+      var defaults = Dictionary(
+        uniqueKeysWithValues: implementation.parameters.compactMap { parameter in
+          parameter.defaultValue.map { (parameter.name, $0) }
+        })
+      implementation.fillMachineDefaults(&defaults, environment: environment)
       let parameters = implementation.parameters.map { parameter in
         var filled = parameter
-        if filled.defaultValue == nil {
-          filled.defaultValue = implementation.machineDefault(for: parameter.name, environment: environment)
-        }
+        filled.defaultValue = defaults[parameter.name]
         return filled
       }
       let blocked = kind.openCL == .required ? reason : nil

@@ -26,13 +26,11 @@ struct BandwidthExperiment: Experiment {
     .device,
   ]
 
-  static func machineDefault(for name: String, environment: ExperimentEnvironment) -> ExperimentValue? {
-    if name == "n" { return .int(max(4 * environment.host.lastLevelCacheBytes / 8, 1024)) }
-    switch name {
-    case "device": return environment.defaultDeviceIndex.map(ExperimentValue.int) ?? .int(0)
-    case "threads": return .int(environment.host.cores)
-    default: return nil
-    }
+  static func machineDefault(
+    for name: String, environment: ExperimentEnvironment, values: [String: ExperimentValue]
+  ) -> ExperimentValue? {
+    guard name == "n" else { return sharedMachineDefault(for: name, environment: environment) }
+    return .int(max(4 * environment.host.lastLevelCacheBytes / 8, 1024))
   }
 
   static func usesOpenCL(_ parameters: ExperimentParameters) -> Bool { parameters.string("target") != "cpu" }

@@ -39,9 +39,9 @@ extension PeakExperiment {
     summary += " on \(info.name) (\(info.computeUnits) compute units at \(info.maxClockMHz) MHz"
     summary +=
       results.map {
-        ": \(Format.number($0.gflops * 1e9 / cyclesPerSecond)) \($0.dtype.rawValue) flops per cycle per unit"
+        ": \(Format.number($0.gflops * 1e9 / cyclesPerSecond)) \($0.dtype.rawValue) flops per cycle per unit at that clock"
       }.first ?? ""
-    summary += "). "
+    summary += "; turbo clocks above the reported one inflate this figure). "
     if let fp32, let fp64 {
       let ratio = fp32.gflops / fp64.gflops
       summary += "float32 ran \(Format.ratio(ratio)) the float64 rate: "

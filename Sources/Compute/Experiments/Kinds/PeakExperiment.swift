@@ -29,13 +29,12 @@ struct PeakExperiment: Experiment {
     .device,
   ]
 
-  static func machineDefault(for name: String, environment: ExperimentEnvironment) -> ExperimentValue? {
-    let device = environment.defaultDeviceIndex ?? 0
-    switch name {
-    case "device": return .int(device)
-    case "work_items": return .int(min(2048 * max(environment.device(device)?.computeUnits ?? 1, 1), 1 << 22))
-    default: return nil
-    }
+  static func machineDefault(
+    for name: String, environment: ExperimentEnvironment, values: [String: ExperimentValue]
+  ) -> ExperimentValue? {
+    guard name == "work_items" else { return sharedMachineDefault(for: name, environment: environment) }
+    guard case .int(let device) = values["device"] else { return .int(2048) }
+    return .int(min(2048 * max(environment.device(device)?.computeUnits ?? 1, 1), 1 << 22))
   }
 
   static func fp64Field(_ parameters: ExperimentParameters) -> String? {
