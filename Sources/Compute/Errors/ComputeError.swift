@@ -38,11 +38,15 @@ public struct ComputeError: Error, Sendable, Equatable, CustomStringConvertible 
     case raggedMatrix = "ragged_matrix"
     /// Explicit matrices do not match each other or the stated `m`, `k`, `n`.
     case shapeMismatch = "shape_mismatch"
-    /// An explicit matrix holds a NaN, an infinity, or (for float32) a value beyond float32's range.
+    /// An explicit matrix holds a NaN, an infinity, or (for float32) a value beyond float32's range;
+    /// or an experiment parameter has the wrong type, lies outside its `min`…`max` (``limit`` is the
+    /// bound crossed) or is not one of its allowed values (listed in ``available``).
     case invalidValue = "invalid_value"
     /// Neither a seed nor both explicit matrices were given, or only one of `a` and `b`.
     case missingInput = "missing_input"
-    /// The job's estimated memory exceeds ``ComputeLimits/memoryBudgetBytes`` (see ``limit``).
+    /// The job's estimated memory exceeds ``ComputeLimits/memoryBudgetBytes`` (see ``limit``), or an
+    /// experiment's estimated memory or run time exceeds ``ExperimentRunner/Configuration``'s budgets
+    /// (``limit`` in bytes or seconds; ``message`` says which).
     case memoryBudgetExceeded = "memory_budget_exceeded"
     /// The backend cannot run here (see ``available`` for those that can, and ``message`` for why).
     case backendUnavailable = "backend_unavailable"
@@ -66,7 +70,8 @@ public struct ComputeError: Error, Sendable, Equatable, CustomStringConvertible 
     case deviceFailure = "device_failure"
     /// LAPACK found the matrix singular (`gesv` info > 0).
     case singularMatrix = "singular_matrix"
-    /// An argument to a library call was invalid (a programming error on the caller's side).
+    /// An argument to a library call was invalid (a programming error on the caller's side), or an
+    /// experiment was given a parameter (``field``) or a kind it does not know (``available`` lists the known ones).
     case invalidArgument = "invalid_argument"
     /// A `.npy` file could not be read.
     case malformedNPY = "malformed_npy"

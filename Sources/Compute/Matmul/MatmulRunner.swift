@@ -52,19 +52,13 @@ public final class MatmulRunner: Sendable {
     openCL.availability == .available ? [.blas, .opencl, .cpuNaive] : [.blas, .cpuNaive]
   }
 
-  /// The worker-pool lane for a spec: `"cpu"` for blas and cpu-naive, `"opencl:<device>"` for
-  /// OpenCL (the resolved device index). One job per lane at a time keeps timings clean.
-  ///
-  /// Note that a CPU OpenCL device (PoCL) shares the host's cores with the `"cpu"` lane; the
-  /// `concurrent_jobs` note in the timings shows when jobs overlapped.
+  /// The worker-pool lane for a spec: `"cpu"` for blas and cpu-naive, and for OpenCL the lane of
+  /// the resolved device (``OpenCLBackend/lane(device:)``): `"cpu"` again for a CPU device such as
+  /// PoCL, which shares the host's cores, `"opencl:<device>"` for a GPU. One job per lane at a time
+  /// keeps timings clean; the `concurrent_jobs` note in the timings shows when jobs overlapped.
   public func lane(for spec: MatmulSpec) -> String {
     guard spec.backend == .opencl else { return "cpu" }
-    let index = spec.device ?? openCL.defaultDeviceIndex ?? 0
-    // An OpenCL CPU device (PoCL) runs on the host's cores: it shares the CPU lane, so a
-    // BLAS job and an OpenCL job never overlap there and pollute each other's timings.
-    let devices = openCL.devices
-    if devices.indices.contains(index), devices[index].info.type.split(separator: "+").contains("cpu") { return "cpu" }
-    return "opencl:\(index)"
+    return openCL.lane(device: spec.device ?? openCL.defaultDeviceIndex ?? 0)
   }
 
   /// Runs a spec to the end, on the calling thread.

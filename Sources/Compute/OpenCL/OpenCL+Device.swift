@@ -15,6 +15,26 @@ extension OpenCL {
     }
 
     public static func == (lhs: Device, rhs: Device) -> Bool { lhs.id == rhs.id }
+
+    /// `CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT` or `_DOUBLE`: the vector width the device prefers
+    /// for `dtype` (16 and 8 lanes on an AVX-512 CPU under PoCL, 1 on most GPUs; 0 without float64).
+    public func preferredVectorWidth(_ dtype: DType) throws(OpenCLError) -> Int {
+      let param = dtype == .float32 ? CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT : CL_DEVICE_PREFERRED_VECTOR_WIDTH_DOUBLE
+      return Int(
+        try OpenCL.queryValue("clGetDeviceInfo", initial: cl_uint(0)) {
+          clGetDeviceInfo(id, cl_device_info(param), $0, $1, $2)
+        })
+    }
+
+    /// `CL_DEVICE_EXTENSIONS`, split at spaces (e.g. `cl_khr_fp64`, `cl_khr_int64_base_atomics`);
+    /// queried on each call (it is not part of ``DeviceInfo``, so the catalog's JSON is unchanged).
+    public var extensions: [String] {
+      get throws(OpenCLError) {
+        try OpenCL.queryString("clGetDeviceInfo") {
+          clGetDeviceInfo(id, cl_device_info(CL_DEVICE_EXTENSIONS), $0, $1, $2)
+        }.split(separator: " ").map(String.init)
+      }
+    }
   }
 
   /// A device's name, kind and limits, as the device catalog reports them.

@@ -21,6 +21,18 @@ extension OpenCL {
       try OpenCL.check(clSetKernelArg(id, cl_uint(index), MemoryLayout<Int32>.size, &value), "clSetKernelArg")
     }
 
+    /// Sets argument `index` to a 32-bit float (an OpenCL C `float`).
+    public func setArgument(_ index: Int, _ value: Float) throws(OpenCLError) {
+      var value = value
+      try OpenCL.check(clSetKernelArg(id, cl_uint(index), MemoryLayout<Float>.size, &value), "clSetKernelArg")
+    }
+
+    /// Sets argument `index` to a 64-bit float (an OpenCL C `double`; the device needs `cl_khr_fp64`).
+    public func setArgument(_ index: Int, _ value: Double) throws(OpenCLError) {
+      var value = value
+      try OpenCL.check(clSetKernelArg(id, cl_uint(index), MemoryLayout<Double>.size, &value), "clSetKernelArg")
+    }
+
     /// Sets argument `index` to a buffer (an OpenCL C `__global` pointer).
     public func setArgument(_ index: Int, _ buffer: Buffer) throws(OpenCLError) {
       var memory: cl_mem? = buffer.id

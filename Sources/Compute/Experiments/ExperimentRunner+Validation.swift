@@ -1,0 +1,116 @@
+extension ExperimentRunner {
+  /// Checks `parameters` for `kind` completely and returns every parameter it will run with.
+  ///
+  /// Missing parameters take their defaults (machine-dependent ones resolved here: the default
+  /// OpenCL device, the core count, sizes from the cache size).
+  ///
+  /// - Throws: ``ComputeError`` with `field` naming the parameter:
+  ///   - `.invalidArgument`: a parameter the kind does not take (`available` lists those it does);
+  ///   - `.invalidValue`: a wrong type, a value outside `min`…`max` (`limit` is the bound), or not
+  ///     one of the allowed values (`available`), or parameters that do not fit together;
+  ///   - `.backendUnavailable`: the kind needs OpenCL and there is none (`available` lists the kinds
+  ///     that can run here, or for `bandwidth`'s `target` the targets);
+  ///   - `.unknownDevice`, `.fp64Unsupported`: the OpenCL device does not exist, or lacks float64;
+  ///   - `.memoryBudgetExceeded`: the estimated memory or time exceeds the budget (`limit` in bytes
+  ///     or seconds), or a buffer exceeds the device's largest allocation.
+  public func validate(
+    _ kind: ExperimentKind, parameters: [String: ExperimentValue]
+  ) throws(ComputeError) -> ExperimentParameters {
+    try prepare(kind, parameters: parameters, environment: environment).parameters
+  }
+
+  /// Validation that also returns the experiment, ready to run.
+  func prepare(
+    _ kind: ExperimentKind, parameters raw: [String: ExperimentValue], environment: ExperimentEnvironment
+  ) throws(ComputeError) -> (parameters: ExperimentParameters, experiment: any Experiment) {
+    let implementation = kind.implementation
+    let declared = implementation.parameters
+    let names = declared.map(\.name)
+    if let unknown = raw.keys.sorted().first(where: { !names.contains($0) }) {
+      throw ComputeError(
+        .invalidArgument, field: unknown,
+        message:
+          "\(kind.rawValue) takes no parameter '\(unknown)'; its parameters are \(names.joined(separator: ", "))",
+        available: names)
+    }
+    var values: [String: ExperimentValue] = [:]
+    for parameter in declared {
+      if let given = raw[parameter.name] {
+        values[parameter.name] = try parameter.validate(given)
+      } else if let value = parameter.defaultValue {
+        values[parameter.name] = value
+      }
+    }
+    implementation.fillMachineDefaults(&values, environment: environment)
+    let used = ExperimentParameters(values)
+    if implementation.usesOpenCL(used) {
+      try checkOpenCL(kind, used, implementation: implementation, environment: environment)
+    }
+    let experiment = try implementation.init(used, environment: environment)
+    try checkBudgets(experiment.cost, used, environment: environment, usesOpenCL: implementation.usesOpenCL(used))
+    return (used, experiment)
+  }
+
+  private func checkOpenCL(
+    _ kind: ExperimentKind, _ parameters: ExperimentParameters, implementation: any Experiment.Type,
+    environment: ExperimentEnvironment
+  ) throws(ComputeError) {
+    if case .unavailable(let reason) = openCL.availability {
+      if kind.openCL == .optional {
+        throw ComputeError(
+          .backendUnavailable, field: "target",
+          message: "\(kind.rawValue) on OpenCL is unavailable: \(reason); use target cpu", available: ["cpu"])
+      }
+      let runnable = ExperimentKind.allCases.filter { $0.openCL != .required }.map(\.rawValue)
+      throw ComputeError(
+        .backendUnavailable,
+        message:
+          "\(kind.rawValue) needs OpenCL, which is unavailable: \(reason); kinds that run here: \(runnable.joined(separator: ", ")) and matmul on blas or cpu-naive",
+        available: runnable)
+    }
+    let devices = environment.devices
+    let index = parameters.int("device")
+    guard devices.indices.contains(index) else {
+      throw ComputeError(
+        .unknownDevice, field: "device",
+        message: "no OpenCL device \(index); devices are numbered 0..<\(devices.count)",
+        available: devices.map { "\($0.index)" })
+    }
+    if let field = implementation.fp64Field(parameters), !devices[index].fp64 {
+      throw ComputeError(
+        .fp64Unsupported, field: field,
+        message: "OpenCL device \(index) (\(devices[index].name)) has no float64 support (no cl_khr_fp64)")
+    }
+  }
+
+  private func checkBudgets(
+    _ cost: ExperimentCost, _ parameters: ExperimentParameters, environment: ExperimentEnvironment, usesOpenCL: Bool
+  ) throws(ComputeError) {
+    let budget = configuration.memoryBudgetBytes
+    if cost.memoryBytes > budget {
+      throw ComputeError(
+        .memoryBudgetExceeded, field: cost.sizeField,
+        message:
+          "with \(cost.sizeField) = \(parameters[cost.sizeField]?.plainDescription ?? "?") the experiment needs about \(Format.bytes(cost.memoryBytes)) (\(cost.memoryBytes) bytes); the memory budget is \(budget) bytes",
+        limit: budget)
+    }
+    if usesOpenCL, cost.largestDeviceBufferBytes > 0 {
+      let info = environment.devices[parameters.int("device")]
+      if info.maxAllocationBytes > 0, cost.largestDeviceBufferBytes > info.maxAllocationBytes {
+        throw ComputeError(
+          .memoryBudgetExceeded, field: cost.sizeField,
+          message:
+            "a \(cost.largestDeviceBufferBytes)-byte buffer exceeds device \(info.index)'s largest allocation of \(info.maxAllocationBytes) bytes",
+          limit: info.maxAllocationBytes)
+      }
+    }
+    let seconds = configuration.timeBudgetSeconds
+    if cost.seconds > seconds {
+      throw ComputeError(
+        .memoryBudgetExceeded, field: cost.sizeField,
+        message:
+          "with these parameters the experiment could take about \(Format.number(cost.seconds)) s on a slow machine; the time budget is \(Format.number(seconds)) s (limit in seconds); lower \(cost.sizeField) or repeats",
+        limit: Int(seconds))
+    }
+  }
+}
