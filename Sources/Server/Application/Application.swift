@@ -38,7 +38,7 @@ public final class Application: Sendable {
     case .unchanged: logger.info("corpus unchanged (\(corpus.contentHashHex)) from \(contentDirectory.path)")
     case .reloaded(let documents): logger.info("corpus loaded: \(documents) documents from \(contentDirectory.path)")
     }
-    self.jobs = JobService(store: store, configuration: configuration.jobs, metrics: metrics, logger: logger)
+    self.jobs = JobService(store: store, corpus: corpus, configuration: configuration.jobs, metrics: metrics, logger: logger)
     try jobs.start()
   }
 

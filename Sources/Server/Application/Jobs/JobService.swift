@@ -27,7 +27,7 @@ final class JobService: Sendable {
 
   private let metrics: ServerMetrics
 
-  init(store: Store, configuration: Configuration, metrics: ServerMetrics, logger: Logger) {
+  init(store: Store, corpus: Corpus, configuration: Configuration, metrics: ServerMetrics, logger: Logger) {
     self.store = store
     self.metrics = metrics
     self.configuration = configuration
@@ -36,7 +36,14 @@ final class JobService: Sendable {
     pool = WorkerPool(
       configuration: .init(queueCapacity: configuration.queueCapacity, jobTimeout: .seconds(configuration.jobTimeoutSeconds)))
     devices = runner.deviceCatalog()
-    registeredKinds = ["matmul": MatmulJobKind(runner: runner)]
+    let experiments = ExperimentRunner(
+      configuration: .init(memoryBudgetBytes: configuration.limits.memoryBudgetBytes), openCL: runner.openCL)
+    var kinds: [String: any JobKind] = ["matmul": MatmulJobKind(runner: runner)]
+    for kind in ExperimentKind.allCases {
+      let questions = corpus.questions.filter { $0.experiments.contains { $0.kind == kind.rawValue } }.map(\.id)
+      kinds[kind.rawValue] = ExperimentJobKind(kind: kind, runner: experiments, questions: questions)
+    }
+    registeredKinds = kinds
     if !devices.openCL.available {
       logger.warning("OpenCL backend unavailable: \(devices.openCL.reason ?? "no platform")")
     }

@@ -27,13 +27,28 @@ struct QuestionResponse: Encodable {
   var answerHTML: String
   var topics: [String]
   var keywords: [String]
-  var experiments: [Experiment]
+  var experiments: [ExperimentLink]
   var related: [RelatedLink]
 
   enum CodingKeys: String, CodingKey {
     case id, slug, title, topics, keywords, experiments, related
     case answerMarkdown = "answer_markdown"
     case answerHTML = "answer_html"
+  }
+}
+
+/// An experiment that demonstrates an answer: `POST` its `params` to `href` to run it here.
+struct ExperimentLink: Encodable {
+  var kind: String
+  var params: Content.JSONValue
+  var title: String
+  var href: String
+
+  init(_ experiment: Experiment) {
+    kind = experiment.kind
+    params = experiment.params
+    title = experiment.title
+    href = "/jobs/\(experiment.kind)"
   }
 }
 
