@@ -53,3 +53,9 @@ fuzz: deps
 
 clean:
 	rm -rf .build .build-fuzz
+
+# Drives the pages in headless Chromium with selenium against the real server (installs
+# chromium, chromium-driver and selenium when missing); screenshots in .build/screenshots.
+.PHONY: browser-check
+browser-check: deps
+	./scripts/browser-check.sh

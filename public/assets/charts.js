@@ -24,7 +24,10 @@ export function formatNumber(value) {
   if (value === null || value === undefined || Number.isNaN(value)) return 'n/a';
   if (value === 0) return '0';
   const magnitude = Math.abs(value);
-  if (magnitude >= 1e6 || magnitude < 1e-3) return value.toExponential(2).replace('e+', 'e');
+  if (magnitude >= 1e6 || magnitude < 1e-3) {
+    // 3.10e-4 → 3.1e-4, 1.00e6 → 1e6
+    return value.toExponential(2).replace('e+', 'e').replace(/\.?0+e/, 'e');
+  }
   if (magnitude >= 1000) return Math.round(value).toLocaleString('en');
   return String(Number(value.toPrecision(3)));
 }
@@ -32,7 +35,7 @@ export function formatNumber(value) {
 export function withUnit(value, unit) {
   const text = formatNumber(value);
   if (!unit || text === 'n/a') return text;
-  return unit === '×' ? `${text}×` : `${text} ${unit}`;
+  return unit === '×' ? `${text}×` : `${text}\u00a0${unit}`; // no line break inside "40.7 GFLOP/s"
 }
 
 /**
@@ -116,8 +119,10 @@ function scale(values, low, high, { ratio, padZero }) {
   let max = Math.max(...values);
   const log = min > 0 && max / min >= ratio;
   if (log) {
-    const a = Math.log(min);
-    const b = Math.log(max);
+    // 4% of room on each side, so that points at the ends are not cut by the frame.
+    const pad = (Math.log(max) - Math.log(min)) * 0.04;
+    const a = Math.log(min) - pad;
+    const b = Math.log(max) + pad;
     const span = b - a || 1;
     return { log, min, max, ticks: logTicks(min, max), at: (v) => low + ((Math.log(v) - a) / span) * (high - low) };
   }
@@ -144,7 +149,8 @@ export function lineChart(figure, spec) {
   const table = dataTable(['series', axisName(spec.xLabel, spec.xUnit), axisName(spec.yLabel, spec.yUnit)], rows);
   mount(figure, spec.caption, (width) => {
     const height = Math.round(Math.min(320, Math.max(200, width * 0.5)));
-    const margin = { left: 62, right: 14, top: 10, bottom: 44 };
+    // The y axis is named above the plot, so its tick labels have the left margin to themselves.
+    const margin = { left: 58, right: 16, top: 28, bottom: 44 };
     const x = scale(xs, margin.left, width - margin.right, { ratio: 32, padZero: false });
     const y = scale(ys, height - margin.bottom, margin.top, { ratio: 100, padZero: true });
     const chart = svg('svg', {
@@ -169,9 +175,7 @@ export function lineChart(figure, spec) {
     }));
     chart.append(svg('text', { x: (margin.left + width - margin.right) / 2, y: height - 6, 'text-anchor': 'middle' },
       axisName(spec.xLabel, spec.xUnit) + (x.log ? ', log scale' : '')));
-    chart.append(svg('text', {
-      x: -(margin.top + height - margin.bottom) / 2, y: 14, 'text-anchor': 'middle', transform: 'rotate(-90)',
-    }, axisName(spec.yLabel, spec.yUnit) + (y.log ? ', log' : '')));
+    chart.append(svg('text', { x: 4, y: 12 }, `↑ ${axisName(spec.yLabel, spec.yUnit)}${y.log ? ', log scale' : ''}`));
     series.forEach((s, index) => {
       const points = [...s.points].sort((a, b) => a.x - b.x);
       const d = points.map((p, i) => `${i ? 'L' : 'M'}${x.at(p.x).toFixed(1)},${y.at(p.y).toFixed(1)}`).join(' ');

@@ -46,6 +46,10 @@ function normalizeParameter(p) {
 }
 
 function normalizeKind(k) {
+  const parameters = (k.parameters || []).map(normalizeParameter);
+  // matmul's kernel names an OpenCL kernel; the server refuses it with another backend.
+  const kernel = k.kind === 'matmul' && parameters.find((p) => p.name === 'kernel');
+  if (kernel && !kernel.appliesWhen) kernel.appliesWhen = { backend: 'opencl' };
   return {
     kind: k.kind,
     title: k.title || k.kind,
@@ -53,7 +57,7 @@ function normalizeKind(k) {
     available: k.available !== false,
     reason: k.reason || null,
     questions: k.questions || [],
-    parameters: (k.parameters || []).map(normalizeParameter),
+    parameters,
   };
 }
 
@@ -153,17 +157,17 @@ function el(name, attributes = {}, children = []) {
 }
 
 function figuresTable(rows) {
-  return el('table', { class: 'data figures' }, [
+  return el('div', { class: 'table-wrap' }, [el('table', { class: 'data figures' }, [
     el('thead', {}, [el('tr', {}, [el('th', { scope: 'col' }, ['Figure']), el('th', { scope: 'col' }, ['Value'])])]),
     el('tbody', {}, rows.map(([label, value]) =>
       el('tr', {}, [el('th', { scope: 'row' }, [label]), el('td', { class: 'num' }, [value])]))),
-  ]);
+  ])]);
 }
 
 function seconds(value) {
   if (typeof value !== 'number') return 'n/a';
-  if (value < 1e-3) return `${formatNumber(value * 1e6)} µs`;
-  return value < 1 ? `${formatNumber(value * 1000)} ms` : `${formatNumber(value)} s`;
+  if (value < 1e-3) return `${formatNumber(value * 1e6)}\u00a0µs`;
+  return value < 1 ? `${formatNumber(value * 1000)}\u00a0ms` : `${formatNumber(value)}\u00a0s`;
 }
 
 /** Figures as an array [{name, value, unit, label}], from either an array or an object by name. */
@@ -256,7 +260,8 @@ class Panel {
     }
     const limits = [];
     if (p.default !== null && p.default !== undefined) limits.push(`default ${p.default}`);
-    if (p.min !== null && p.max !== null) limits.push(`${formatNumber(p.min)}–${formatNumber(p.max)}`);
+    const limit = (v) => (Number.isInteger(v) ? v.toLocaleString('en') : formatNumber(v));
+    if (p.min !== null && p.max !== null) limits.push(`${limit(p.min)}–${limit(p.max)}`);
     const hint = [p.description.replace(/\.$/, ''), limits.join(', ')].filter(Boolean).join('; ');
     const label = el('label', { for: id }, [p.name, p.unit ? el('span', { class: 'muted' }, [` (${p.unit})`]) : '']);
     const wrapper = el('div', { class: 'field' }, [label, control, el('p', { class: 'hint', id: hintId }, [hint])]);
@@ -396,7 +401,7 @@ class Panel {
     this.history = [...this.history.filter((bar) => bar.label !== label), { label, value: r.gflops }].slice(-8);
     const who = backend === 'opencl' ? `The OpenCL ${r.kernel} kernel on ${r.device}` : backend === 'blas' ? 'OpenBLAS' : 'The plain triple loop';
     const sentences = [
-      `${who} multiplied ${r.m}×${r.k} by ${r.k}×${r.n} ${r.dtype} matrices at ${withUnit(r.gflops, 'GFLOP/s')}, best of ${r.repeats} timed runs (${seconds(t.compute?.min)} each at best).`,
+      `${who} multiplied ${r.m}×${r.k} by ${r.k}×${r.n} ${r.dtype} matrices at ${withUnit(r.gflops, 'GFLOP/s')}, best of ${r.repeats} timed runs (the fastest took ${seconds(t.compute?.min)}).`,
       `Its largest relative error against a float64 product of the same inputs was ${formatNumber(r.max_rel_error)}, as expected for ${r.dtype}.`,
     ];
     const loop = this.history.find((bar) => bar.label.startsWith('cpu-naive') && bar.label.endsWith(`n=${r.n} ${r.dtype}`));

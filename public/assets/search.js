@@ -180,7 +180,7 @@ function renderFacets(s, counts) {
     const link = element('a', {
       class: 'chip', href: urlFor(next), 'aria-pressed': String(active),
       'aria-label': `${topic}, ${counts[topic] ?? 0} ${active ? '(filtering; select to clear)' : ''}`.trim(),
-    }, [topic, element('span', { class: 'count' }, [String(counts[topic] ?? 0)])]);
+    }, [topic, ' ', element('span', { class: 'count' }, [String(counts[topic] ?? 0)])]);
     link.addEventListener('click', (event) => {
       event.preventDefault();
       navigate(next);
