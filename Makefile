@@ -71,3 +71,9 @@ deploy-check:
 .PHONY: openapi-check
 openapi-check: deps
 	./scripts/openapi-check.sh
+
+# Drives the pages in headless Chromium with selenium against the real server (installs
+# chromium, chromium-driver and selenium when missing); screenshots in .build/screenshots.
+.PHONY: browser-check
+browser-check: deps
+	./scripts/browser-check.sh

@@ -33,6 +33,7 @@ extension Application {
       return .json(JobResponse(job).json, status: submission.isNew ? .accepted : .ok, headers: headers)
     }
     router.get("/jobs") { request, _ in
+      if Negotiation.wantsHTML(request) { return try Self.jobsPage(request, jobs) }
       var status: JobStatus?
       if let text = request.query("status") {
         guard let parsed = JobStatus(rawValue: text) else {

@@ -21,16 +21,20 @@ extension Application {
       }
       return .json(SearchResponse(listing: listing, limit: try parameters.limit(default: 100), offset: try parameters.offset()).json)
     }
-    router.get("/keywords/{slug}") { _, context in
+    router.get("/keywords/{slug}") { request, context in
       let slug = context.parameters["slug"] ?? ""
       guard let note = store.keywordNote(slug: slug) else {
         throw Problem.notFound("No keyword note \(slug); GET /keywords lists them.")
       }
-      return .json(
-        KeywordResponse(
-          slug: note.slug, title: note.title, summary: note.summary, keywords: note.keywords,
-          bodyMarkdown: note.bodyMarkdown, bodyHTML: note.bodyHTML,
-          related: store.resolve(note.related).map(RelatedLink.init)))
+      return Negotiation.respond(to: request) {
+        KeywordPage(note: note, related: store.resolve(note.related)).response()
+      } json: {
+        .json(
+          KeywordResponse(
+            slug: note.slug, title: note.title, summary: note.summary, keywords: note.keywords,
+            bodyMarkdown: note.bodyMarkdown, bodyHTML: note.bodyHTML,
+            related: store.resolve(note.related).map(RelatedLink.init)))
+      }
     }
   }
 }

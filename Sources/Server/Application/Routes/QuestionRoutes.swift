@@ -25,16 +25,20 @@ extension Application {
           offset: try parameters.offset()
         ).json)
     }
-    router.get("/questions/{id}") { _, context in
+    router.get("/questions/{id}") { request, context in
       let key = context.parameters["id"] ?? ""
       guard let question = Int(key).flatMap({ store.question(id: $0) }) ?? store.question(slug: key) else {
         throw Problem.notFound("No question with id or slug \(key); GET /questions lists them.")
       }
-      return .json(
-        QuestionResponse(
-          id: question.id, slug: question.slug, title: question.title, answerMarkdown: question.answerMarkdown,
-          answerHTML: question.answerHTML, topics: question.topics, keywords: question.keywords,
-          experiments: question.experiments.map(ExperimentLink.init), related: store.resolve(question.related).map(RelatedLink.init)))
+      return Negotiation.respond(to: request) {
+        QuestionPage(question: question, related: store.resolve(question.related)).response()
+      } json: {
+        .json(
+          QuestionResponse(
+            id: question.id, slug: question.slug, title: question.title, answerMarkdown: question.answerMarkdown,
+            answerHTML: question.answerHTML, topics: question.topics, keywords: question.keywords,
+            experiments: question.experiments.map(ExperimentLink.init), related: store.resolve(question.related).map(RelatedLink.init)))
+      }
     }
   }
 }
