@@ -43,6 +43,7 @@ test: test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --no-parallel
 	HPCLAB_BIN=.build/debug/hpclab ./scripts/openapi-check.sh
+	./scripts/browser-check.sh
 
 bench: bench-deps release
 	./scripts/bench.sh
