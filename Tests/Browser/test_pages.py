@@ -297,7 +297,7 @@ def test_an_experiment_sweep_is_drawn_as_lines_beside_its_summary(driver, base_u
     try:
         driver.get(base_url + "/questions/14")
         panel = experiment(driver)
-        assert one(panel, "h3").text == "Floating-point summation error"
+        assert one(panel, "h3").text == "Naive float32 vs Kahan vs pairwise summation over n"  # the question's title for it
         assert one(panel, "[name='max_n']").get_attribute("min") == "1024"
         one(panel, "button.run").click()
         wait(driver, lambda d: panel.get_attribute("data-state") == "succeeded")
