@@ -20,6 +20,19 @@ final class ServerMetrics: Sendable {
   private let counters = Mutex<[String: Metrics.Counter]>([:])
   private let timers = Mutex<[String: Metrics.Timer]>([:])
   private let gauges = Mutex<[String: Metrics.Gauge]>([:])
+  /// The per-request metrics, found without building strings, in shards by thread so
+  /// that the connection loops do not contend for one lock on every request.
+  private let requestShards: [RequestShard] = (0..<8).map { _ in RequestShard() }
+
+  private struct RequestKey: Hashable {
+    let method: String
+    let route: String
+    let status: Int
+  }
+
+  private final class RequestShard: Sendable {
+    let metrics = Mutex<[RequestKey: (Metrics.Counter, Metrics.Timer)]>([:])
+  }
 
   init() {
     var factory = PrometheusMetricsFactory(registry: registry)
@@ -34,8 +47,19 @@ final class ServerMetrics: Sendable {
   }
 
   func recordRequest(method: String, route: String, status: Int, seconds: Double) {
-    counter("hpclab_http_requests_total", [("method", method), ("route", route), ("status", String(status))]).increment()
-    timer("hpclab_http_request_duration_seconds", [("route", route)]).recordNanoseconds(Int64(seconds * 1e9))
+    let key = RequestKey(method: method, route: route, status: status)
+    let shard = requestShards[Int((UInt64(UInt(pthread_self())) &* 0x9E37_79B9_7F4A_7C15) >> 61)]
+    let pair = shard.metrics.withLock { cached in
+      if let pair = cached[key] { return pair }
+      let pair = (
+        counter("hpclab_http_requests_total", [("method", method), ("route", route), ("status", String(status))]),
+        timer("hpclab_http_request_duration_seconds", [("route", route)])
+      )
+      cached[key] = pair
+      return pair
+    }
+    pair.0.increment()
+    pair.1.recordNanoseconds(Int64(seconds * 1e9))
   }
 
   /// Runs a search and records how long it took.
