@@ -10,7 +10,9 @@
 # - Python packages: Tests/OpenAPI/requirements.txt, installed in a venv under the
 #   git-ignored $OPENAPI_VENV (default .build-openapi/venv) when missing or changed.
 # - A server on a free port with a fresh data directory, stopped at the end; its log is
-#   printed when a test fails.
+#   printed when a test fails. It runs with small matmul sizes (--max-dimension), no job
+#   rate limit (--rate-limit 0: schemathesis creates thousands of jobs) and no --token;
+#   Tests/OpenAPI starts servers of its own for the token, the rate limit and CORS.
 # The last line printed is pytest's own summary ("N passed in …"). Exits non-zero on failure.
 set -euo pipefail
 
@@ -20,7 +22,7 @@ SWIFT=${SWIFT:-swift}
 PYTHON=${PYTHON:-python3}
 VENV=${OPENAPI_VENV:-$ROOT/.build-openapi/venv}
 REQUIREMENTS=$ROOT/Tests/OpenAPI/requirements.txt
-MAX_DIMENSION=16   # the test server's --max-dimension: no generated job can be slow (see test_schemathesis.py)
+MAX_DIMENSION=16   # the test server's --max-dimension: no generated matmul can be slow (see test_schemathesis.py)
 SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
 
 say() { echo "openapi-check: $*"; }
@@ -73,7 +75,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 "$BIN" serve --host 127.0.0.1 --port 0 --data-dir "$WORK/data" --public-dir "$ROOT/public" \
-  --max-dimension "$MAX_DIMENSION" --job-timeout 30 >"$LOG" 2>&1 &
+  --max-dimension "$MAX_DIMENSION" --job-timeout 30 --rate-limit 0 >"$LOG" 2>&1 &
 SERVER_PID=$!
 URL=""
 for _ in $(seq 1 600); do

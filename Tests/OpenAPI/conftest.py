@@ -5,7 +5,8 @@ The server under test is either the one `scripts/openapi-check.sh` started
 (`HPCLAB_OPENAPI_URL`), or one started here from `HPCLAB_BIN` (default
 `.build/debug/hpclab`) on a free port with a fresh data directory. Either way it
 runs with `--max-dimension 16` (`HPCLAB_OPENAPI_MAX_DIMENSION`) so that no
-generated job can be slow; see test_schemathesis.py.
+generated matmul can be slow (see test_schemathesis.py), with `--rate-limit 0` so
+that the many jobs the tests create are not throttled, and with no `--token`.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ DOC_URI = "urn:hpclab:openapi"
 
 # The limits the test server runs with; the document keeps the server's defaults.
 TEST_MAX_DIMENSION = int(os.environ.get("HPCLAB_OPENAPI_MAX_DIMENSION", "16"))
-SERVER_FLAGS = ["--max-dimension", str(TEST_MAX_DIMENSION), "--job-timeout", "30"]
+SERVER_FLAGS = ["--max-dimension", str(TEST_MAX_DIMENSION), "--job-timeout", "30", "--rate-limit", "0"]
 
 
 def hpclab_binary() -> Path:

@@ -1,5 +1,7 @@
 """The document itself: a valid OpenAPI 3.1 description that covers every route the
-server registers, with problem+json errors everywhere, and limits that match the code."""
+server registers (`POST /jobs/{id}` as one operation per job kind), with problem+json
+errors everywhere, optional bearer auth where the server asks for a token, and limits
+that match the code."""
 
 from __future__ import annotations
 
@@ -13,6 +15,16 @@ from conftest import ROOT
 
 ROUTES_DIR = ROOT / "Sources/Server/Application/Routes"
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
+
+
+def job_kinds_in_source() -> list[str]:
+    """`matmul` and the cases of `ExperimentKind` (its nested `OpenCLUse` left out), sorted."""
+    text = (ROOT / "Sources/Compute/Experiments/ExperimentKind.swift").read_text()
+    body = text.split("public enum ExperimentKind", 1)[1].split("public enum OpenCLUse", 1)[0]
+    experiments = re.findall(r"^\s*case (\w+)\s*$", body, re.MULTILINE)
+    assert len(experiments) >= 9, experiments
+    matmul = re.search(r'var name: String \{ "(\w+)" \}', (ROOT / "Sources/Server/Application/Jobs/MatmulJobKind.swift").read_text())
+    return sorted(experiments + [matmul.group(1)])
 
 
 def operations(document):
@@ -32,16 +44,53 @@ def test_has_one_relative_server(document):
 
 
 def test_every_registered_route_is_documented(document):
-    """Each `router.get/post/delete("…")` in Routes/ has its operation, and nothing else is invented."""
+    """Each `router.get/post/delete("…")` in Routes/ has its operation, and nothing else is invented.
+
+    `POST /jobs/{id}` is the route for every job kind (`{id}` is the kind's name there): the
+    document has one operation per kind, `POST /jobs/{kind}`, each with its own body."""
     registered = set()
     for source in ROUTES_DIR.glob("*.swift"):
         for method, path in re.findall(r'router\.(get|post|delete)\("([^"]+)"\)', source.read_text()):
             registered.add((method, path))
-    assert len(registered) >= 16, registered
+    assert len(registered) >= 18, registered
+    assert ("post", "/jobs/{id}") in registered and ("get", "/jobs/kinds") in registered
+    registered.remove(("post", "/jobs/{id}"))
+    registered |= {("post", f"/jobs/{kind}") for kind in job_kinds_in_source()}
     documented = {(method, path) for path, method, _ in operations(document)}
     static = {("get", "/"), ("get", "/openapi.json"), ("get", "/{file}")}
     assert registered - documented == set(), "routes missing from public/openapi.json"
     assert documented - registered - static == set(), "operations the server does not register"
+
+
+def test_job_kinds_match_the_code(document):
+    kinds = job_kinds_in_source()
+    assert sorted(document["components"]["schemas"]["JobKind"]["enum"]) == kinds
+    posts = sorted(path.removeprefix("/jobs/") for path, method, _ in operations(document) if method == "post")
+    assert posts == kinds
+    experiments = [kind for kind in kinds if kind != "matmul"]
+    schemas = document["components"]["schemas"]
+    assert schemas["ExperimentKindInfo"]["properties"]["kind"]["enum"] == experiments
+    assert schemas["ExperimentResult"]["properties"]["kind"]["enum"] == experiments
+    for kind in experiments:
+        body = document["paths"][f"/jobs/{kind}"]["post"]["requestBody"]
+        assert body["required"] is False, kind  # every parameter has a default: no body is fine
+        assert body["content"]["application/json"]["schema"] == {"$ref": f"#/components/schemas/{kind.capitalize()}Request"}
+
+
+def test_access_control_is_documented(document):
+    """Creating and cancelling jobs may need a bearer token (`--token`); nothing else does."""
+    assert document["components"]["securitySchemes"]["bearerAuth"] == {
+        "type": "http", "scheme": "bearer",
+        "description": document["components"]["securitySchemes"]["bearerAuth"]["description"]}
+    assert "security" not in document  # no global requirement: reads are always open
+    for path, method, operation in operations(document):
+        if method in ("post", "delete"):
+            assert operation["security"] == [{}, {"bearerAuth": []}], f"{method} {path}"
+            assert "401" in operation["responses"], f"{method} {path}"
+        else:
+            assert "security" not in operation and "401" not in operation["responses"], f"{method} {path}"
+    unauthorized = document["components"]["responses"]["Unauthorized"]
+    assert unauthorized["headers"]["WWW-Authenticate"] == {"$ref": "#/components/headers/WWWAuthenticate"}
 
 
 def test_every_operation_documents_its_errors_as_problems(document):
@@ -57,7 +106,7 @@ def test_every_operation_documents_its_errors_as_problems(document):
         if "{" in path:
             assert "404" in responses, f"{name}: no 404 for an unknown {path}"
         if method == "post":
-            assert {"413", "415", "422"} <= responses.keys(), name
+            assert {"401", "413", "415", "422", "429"} <= responses.keys(), name
         for code, response in responses.items():
             if code.startswith(("4", "5")) or code == "default":
                 if "$ref" in response:
@@ -70,7 +119,8 @@ def test_every_operation_documents_its_errors_as_problems(document):
 def test_problem_schema(document):
     problem = document["components"]["schemas"]["Problem"]
     assert problem["required"] == ["type", "title", "status", "detail"]
-    assert {"field", "code", "limit", "available", "build_log"} <= problem["properties"].keys()
+    assert {"field", "code", "limit", "available", "build_log", "job_status"} <= problem["properties"].keys()
+    assert "JobCancellation" not in document["components"]["schemas"]  # a cancelled job's error is a Problem too
 
 
 def test_generic_responses_are_described(document):

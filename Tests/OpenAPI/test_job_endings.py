@@ -1,7 +1,8 @@
 """How jobs end, on a server of their own with small limits: a full queue (429), a queued
-job cancelled, a running one timed out (its `error` a Problem), one interrupted by a
-crash (its `error` a bare reason), a result too large for JSON (406), a result file gone
-(410) and a body over the limit (413). Each answer is checked against the document."""
+job cancelled, a running one timed out, an experiment cancelled while it runs, one
+interrupted by a crash (every `error` a Problem), a result too large for JSON (406), a
+result file gone (410) and a body over the limit (413). Each answer is checked against
+the document."""
 
 from __future__ import annotations
 
@@ -13,11 +14,12 @@ import pytest
 from conftest import Server, parse_sse, raw_request, split_reply
 
 LONG_JOB = {"n": 2000, "backend": "cpu-naive", "repeats": 1}  # minutes of work: only a timeout or a crash ends it
+CANCELLED = {"type": "about:blank", "title": "Cancelled", "status": 409, "detail": "the job was cancelled"}
 
 
 @pytest.fixture(scope="module")
 def small_server():
-    server = Server(["--job-timeout", "3", "--queue-capacity", "1", "--max-body-bytes", "4096"]).start()
+    server = Server(["--job-timeout", "3", "--queue-capacity", "1", "--max-body-bytes", "4096", "--rate-limit", "0"]).start()
     try:
         yield server
     finally:
@@ -51,7 +53,7 @@ def test_queue_cancel_and_timeout(http, small_server, contract):
     assert full.json()["code"] == "queue_full" and full.json()["limit"] == 1
 
     not_yet = http.get(queued_url + "/result")
-    assert not_yet.status_code == 409
+    assert not_yet.status_code == 409 and not_yet.json()["job_status"] == "queued"
     contract.check("GET", "/jobs/{id}/result", not_yet)
 
     cancelled = http.delete(queued_url)
@@ -59,7 +61,10 @@ def test_queue_cancel_and_timeout(http, small_server, contract):
     contract.check("DELETE", "/jobs/{id}", cancelled)
     job = cancelled.json()
     assert job["status"] == "cancelled" and job["started_at"] is None and job["result"] is None
-    assert job["error"] == {"reason": "the job was cancelled"}
+    assert job["error"] == CANCELLED
+    again = http.delete(queued_url)
+    assert again.status_code == 409 and again.json()["job_status"] == "cancelled"
+    contract.check("DELETE", "/jobs/{id}", again)
 
     stream = http.get(running_url + "/events", timeout=30)  # ends when the job does
     contract.check("GET", "/jobs/{id}/events", stream)
@@ -87,6 +92,25 @@ def test_running_job_cancelled(http, small_server, contract):
     contract.check("DELETE", "/jobs/{id}", response)
     job = wait_for(http, url, lambda job: job["status"] in ("cancelled", "failed"))
     assert job["status"] in ("cancelled", "failed"), job
+    contract.validate(job["error"], "Problem")
+    if job["status"] == "cancelled":
+        assert job["error"] == CANCELLED
+
+
+def test_running_experiment_cancelled(http, small_server, contract):
+    """An experiment stops between pieces of work like a matmul does."""
+    base = small_server.url
+    created = http.post(base + "/jobs/summation", json={"max_n": 100_000_000, "repeats": 5})  # many seconds
+    assert created.status_code == 202, created.text
+    contract.check("POST", "/jobs/summation", created)
+    url = base + created.headers["Location"]
+    wait_for(http, url, lambda job: job["status"] != "queued")
+    response = http.delete(url)
+    assert response.status_code in (200, 202), response.text
+    contract.check("DELETE", "/jobs/{id}", response)
+    job = wait_for(http, url, lambda job: job["status"] not in ("queued", "running"))
+    contract.check("GET", "/jobs/{id}", http.get(url))
+    assert job["status"] == "cancelled" and job["error"] == CANCELLED and job["result"] is None, job
 
 
 def test_result_too_large_for_json_then_gone(http, small_server, contract):
@@ -127,7 +151,8 @@ def test_job_interrupted_by_a_crash(http, small_server, contract):
     response = http.get(small_server.url + url_path)
     contract.check("GET", "/jobs/{id}", response)
     job = response.json()
-    assert job["status"] == "failed" and job["error"] == {"reason": "interrupted by restart"}
+    assert job["status"] == "failed" and job["error"] == {
+        "type": "about:blank", "title": "Service Unavailable", "status": 503, "detail": "interrupted by restart"}
     events = http.get(small_server.url + url_path + "/events", timeout=30)
     contract.check("GET", "/jobs/{id}/events", events)
     assert [e["event"] for e in parse_sse(events.text)] == ["status"]

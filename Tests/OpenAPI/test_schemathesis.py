@@ -9,7 +9,13 @@ and an 8192² job on the cpu-naive backend would run for hours. So the server un
 runs with `--max-dimension 16` (any larger size is a 422 there, which the document
 allows), and the copy of the document given to schemathesis (never public/openapi.json
 itself) caps m, k, n and the rows and columns of `a` and `b` at 16, so that the positive
-cases it generates are mostly jobs the server accepts and runs in microseconds.
+cases it generates are mostly jobs the server accepts and runs in microseconds. The
+experiments have no such server flag, so the copy caps their size parameters (`n`,
+`max_n`, `array_mib`, `transpose_n`, `work_items`, `iterations`, `work`, `per_item`,
+`threads`, `repeats`, …; see EXPERIMENT_CAPS) and keeps `bandwidth`'s `peak_gflops`
+above 0 (0 measures the host's peak with a 1024³ dgemm): every generated experiment
+then runs in milliseconds. The server runs with `--rate-limit 0`, so thousands of jobs
+are not throttled, and without `--token` (test_access_control.py covers both).
 
 Not run: negative_data_rejection and positive_data_acceptance. They need every input rule
 in the schema, and the server checks things JSON Schema cannot say (matrix shapes, FTS5
@@ -54,15 +60,55 @@ def schemathesis_version() -> str:
         return "(version unknown)"
 
 
+# The largest value schemathesis may send for an experiment's cost parameters (the document
+# keeps the real limits). Every parameter not listed keeps its documented range.
+EXPERIMENT_CAPS = {
+    "AccessRequest": {"n": 64, "array_mib": 1, "max_stride": 4096, "repeats": 2},
+    "BandwidthRequest": {"n": 4096, "threads": 2, "repeats": 2},
+    "CoalescingRequest": {"n": 4096, "max_stride": 16, "transpose_n": 64, "repeats": 2},
+    "DivergenceRequest": {"n": 4096, "work": 64, "repeats": 2},
+    "PeakRequest": {"iterations": 64, "work_items": 1024, "repeats": 2},
+    "ReductionRequest": {"n": 4096, "per_item": 64, "repeats": 2},
+    "SolveRequest": {"n": 32, "repeats": 2},
+    "SummationRequest": {"max_n": 10000, "repeats": 2},
+    "VectorizeRequest": {"n": 10000, "repeats": 2},
+}
+
+
 def capped_document(document) -> dict:
-    """The document with the job sizes capped at what the test server allows."""
+    """The document with the job sizes capped at what keeps every generated job tiny."""
     capped = copy.deepcopy(document)
-    request = capped["components"]["schemas"]["MatmulRequest"]["properties"]
+    schemas = capped["components"]["schemas"]
+    request = schemas["MatmulRequest"]["properties"]
     for name in ("m", "k", "n"):
         request[name]["maximum"] = TEST_MAX_DIMENSION
     for name in ("a", "b"):
         request[name]["maxItems"] = TEST_MAX_DIMENSION
         request[name]["items"]["maxItems"] = TEST_MAX_DIMENSION
+    experiments = [name for name in schemas if name.endswith("Request") and name != "MatmulRequest"]
+    assert sorted(experiments) == sorted(EXPERIMENT_CAPS), "an experiment without caps would run at full size"
+    for name, caps in EXPERIMENT_CAPS.items():
+        # A copy for the request bodies only: a job's `spec` is still read against the real schema.
+        schema = schemas[name + "Capped"] = copy.deepcopy(schemas[name])
+        for parameter, maximum in caps.items():
+            bounds = schema["properties"][parameter]
+            assert bounds["minimum"] <= maximum < bounds["maximum"], (name, parameter)
+            bounds["maximum"] = maximum
+            bounds.pop("default", None)
+        # A parameter left out runs at its (full-size) default: the capped ones must be sent.
+        schema["required"] = sorted(caps)
+        if name == "BandwidthRequest":
+            peak = schema["properties"]["peak_gflops"]
+            peak["minimum"] = 1  # 0 means "measure the host's peak" with a 1024³ dgemm
+            peak.pop("default")
+            schema["required"].append("peak_gflops")
+    for path, item in capped["paths"].items():
+        body = item.get("post", {}).get("requestBody")
+        if body and path != "/jobs/matmul":  # an empty body, or the `{}` example, would run the defaults
+            body["required"] = True
+            media = body["content"]["application/json"]
+            media.pop("examples", None)
+            media["schema"]["$ref"] += "Capped"
     return capped
 
 
