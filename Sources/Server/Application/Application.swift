@@ -74,7 +74,9 @@ public final class Application: Sendable {
     http.onResponse = { exchange in
       let path = exchange.target.split(separator: "?", maxSplits: 1).first ?? ""
       let route = router.routePattern(for: path) ?? (exchange.status < 400 ? "static" : "unmatched")
-      metrics.recordRequest(method: exchange.method.rawValue, route: route, status: exchange.status, seconds: exchange.seconds)
+      // Unknown methods share one label so that clients cannot mint time series.
+      let method = Router.knownMethods.contains(exchange.method) ? exchange.method.rawValue : "other"
+      metrics.recordRequest(method: method, route: route, status: exchange.status, seconds: exchange.seconds)
     }
     let server = HTTPServer(
       configuration: http, responder: ResponsePolicy(router: router, corsOrigin: configuration.corsOrigin), logger: logger)

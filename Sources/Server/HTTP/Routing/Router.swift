@@ -27,7 +27,8 @@ public struct Router: HTTPResponder {
   public var fallback: (@Sendable (HTTPRequest, RequestContext) throws -> HTTPResponse?)?
   public var logger: Logger
 
-  static let knownMethods: Set<HTTPMethod> = [.get, .head, .post, .put, .patch, .delete, .options, .trace, .connect]
+  /// The methods this server knows (others are 501).
+  public static let knownMethods: Set<HTTPMethod> = [.get, .head, .post, .put, .patch, .delete, .options, .trace, .connect]
 
   public init(logger: Logger) { self.logger = logger }
 
