@@ -21,7 +21,10 @@ struct JobResponse {
     var links: [(String, HTTP.JSONValue)] = [
       ("self", .string("/jobs/\(job.id)")), ("events", .string("/jobs/\(job.id)/events")),
     ]
-    if job.status == .succeeded { links.append(("result", .string("/jobs/\(job.id)/result"))) }
+    // Only kinds that keep a result file (matmul's matrix) link one; an experiment's result is in the job.
+    if job.status == .succeeded && job.resultPayloadBytes != nil {
+      links.append(("result", .string("/jobs/\(job.id)/result")))
+    }
     members += [
       ("links", .object(links)),
       ("progress", .number(job.progress)),

@@ -132,6 +132,10 @@ extension Application {
         extensions: ["job_status": .string(job.status.rawValue)])
     }
     guard let payload = try jobs.store.resultPayload(forJob: id) else {
+      if job.resultPayloadBytes == nil {
+        throw Problem(
+          status: .gone, detail: "A \(job.kind) job keeps no result file; its result is in the job (GET /jobs/\(id)).")
+      }
       throw Problem(status: .gone, detail: "The job's result file is gone (pruned or deleted).")
     }
     let accept = request.headers["Accept"]?.lowercased() ?? "*/*"
