@@ -1,9 +1,25 @@
+import Content
 import HTTP
 import Store
 
 /// Reading and validating the query parameters the knowledge endpoints share.
 struct QueryParameters {
-  let request: HTTPRequest
+  /// The first value of each query parameter, decoded once per request.
+  private let values: [String: String]
+
+  init(request: HTTPRequest) {
+    var values: [String: String] = [:]
+    for item in request.queryItems where values[item.name] == nil { values[item.name] = item.value }
+    self.values = values
+  }
+
+  /// A query parameter's first value.
+  func value(_ name: String) -> String? { values[name] }
+
+  /// The search the knowledge endpoints run for `text`: paging and mode from the query.
+  func searchQuery(_ text: String, kinds: Set<EntryKind>, topic: String?) throws -> SearchQuery {
+    SearchQuery(text, kinds: kinds, topic: topic, limit: try limit(), offset: try offset(), mode: try mode())
+  }
 
   /// Longest accepted search text in bytes.
   static let maximumQueryBytes = 2000
@@ -12,7 +28,7 @@ struct QueryParameters {
 
   /// `q`, trimmed; nil when absent or blank. Over 2000 bytes: 400.
   func text() throws -> String? {
-    guard let q = request.query("q") else { return nil }
+    guard let q = value("q") else { return nil }
     guard q.utf8.count <= Self.maximumQueryBytes else {
       throw Problem.badRequest("The query is longer than \(Self.maximumQueryBytes) bytes.", field: "q")
     }
@@ -22,14 +38,14 @@ struct QueryParameters {
 
   /// `limit`: an integer, clamped to 1…100; absent: `fallback`. Not an integer: 400.
   func limit(default fallback: Int = SearchQuery.defaultLimit) throws -> Int {
-    guard let text = request.query("limit") else { return fallback }
+    guard let text = value("limit") else { return fallback }
     guard let value = Int(text) else { throw Problem.badRequest("limit must be an integer.", field: "limit") }
     return min(max(value, 1), SearchQuery.maximumLimit)
   }
 
   /// `offset`: an integer in 0…10000; absent: 0. Otherwise 400.
   func offset() throws -> Int {
-    guard let text = request.query("offset") else { return 0 }
+    guard let text = value("offset") else { return 0 }
     guard let value = Int(text), value >= 0, value <= Self.maximumOffset else {
       throw Problem.badRequest("offset must be an integer from 0 to \(Self.maximumOffset).", field: "offset")
     }
@@ -38,7 +54,7 @@ struct QueryParameters {
 
   /// `mode`: `plain` (default) or `raw` (FTS5 syntax). Otherwise 400.
   func mode() throws -> SearchMode {
-    guard let text = request.query("mode") else { return .plain }
+    guard let text = value("mode") else { return .plain }
     guard let mode = SearchMode(rawValue: text) else {
       throw Problem.badRequest("mode must be plain or raw.", field: "mode")
     }
@@ -47,7 +63,7 @@ struct QueryParameters {
 
   /// `topic`, lower-cased; nil when absent.
   func topic() -> String? {
-    request.query("topic").map { $0.lowercased() }.flatMap { $0.isEmpty ? nil : $0 }
+    value("topic").map { $0.lowercased() }.flatMap { $0.isEmpty ? nil : $0 }
   }
 }
 

@@ -10,10 +10,8 @@ extension Application {
     router.get("/questions") { request, _ in
       let parameters = QueryParameters(request: request)
       if let text = try parameters.text() {
-        let page = try metrics.timeSearch { try store.search(
-          SearchQuery(
-            text, kinds: [.question], topic: parameters.topic(), limit: try parameters.limit(),
-            offset: try parameters.offset(), mode: try parameters.mode())) }
+        let query = try parameters.searchQuery(text, kinds: [.question], topic: parameters.topic())
+        let page = try metrics.timeSearch { try store.search(query) }
         return .json(SearchResponse(page: page).json)
       }
       let listing = store.questions().map {

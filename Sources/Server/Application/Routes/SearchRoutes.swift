@@ -14,7 +14,7 @@ extension Application {
         throw Problem.badRequest("Give the search text in q, e.g. /search?q=warp.", field: "q")
       }
       var kinds: Set<EntryKind> = []
-      if let kind = request.query("kind") {
+      if let kind = parameters.value("kind") {
         for name in kind.split(separator: ",") {
           guard let entryKind = EntryKind(rawValue: String(name)) else {
             throw Problem.badRequest("kind must be question, keyword or table.", field: "kind")
@@ -22,10 +22,8 @@ extension Application {
           kinds.insert(entryKind)
         }
       }
-      let page = try metrics.timeSearch { try store.search(
-        SearchQuery(
-          text, kinds: kinds, topic: parameters.topic(), limit: try parameters.limit(), offset: try parameters.offset(),
-          mode: try parameters.mode())) }
+      let query = try parameters.searchQuery(text, kinds: kinds, topic: parameters.topic())
+      let page = try metrics.timeSearch { try store.search(query) }
       return .json(SearchResponse(page: page).json)
     }
     router.get("/topics") { _, _ in

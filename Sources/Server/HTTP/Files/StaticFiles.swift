@@ -34,19 +34,17 @@ public final class StaticFiles: Sendable {
   }
 
   struct CachedFile: Sendable {
-    var bytes: [UInt8]
     var etag: String
-    var contentType: String
     var size: Int
     var modified: timespec
     var checkedAt: Double
     /// The 200 response, built once.
     var response: HTTPResponse
-    /// A private copy for another shard.
+    /// A private copy (of the body and header buffers) for another shard.
     func copied() -> CachedFile {
       var copy = self
-      copy.bytes = Array(bytes)
-      copy.response = HTTPResponse(status: .ok, headers: HTTPHeaders(response.headers.fields), bytes: copy.bytes)
+      guard case .bytes(let bytes) = response.body else { return copy }
+      copy.response = HTTPResponse(status: .ok, headers: HTTPHeaders(response.headers.fields), bytes: Array(bytes))
       return copy
     }
   }
@@ -157,7 +155,7 @@ public final class StaticFiles: Sendable {
     if contentType.hasPrefix("text/html") { for field in htmlHeaders.fields { fields.add(field.name, field.value) } }
     let response = HTTPResponse(status: .ok, headers: fields, bytes: bytes)
     let file = CachedFile(
-      bytes: bytes, etag: etag, contentType: contentType, size: size, modified: info.st_mtim, checkedAt: now,
+      etag: etag, size: size, modified: info.st_mtim, checkedAt: now,
       response: response)
     if size <= maxCachedFileSize {
       let mine = file.copied()
