@@ -20,7 +20,7 @@ extension Corpus {
       .appendingPathComponent("Corpus", isDirectory: true)
   }
 
-  /// Loads and validates the corpus under `directory` (`questions/`, `keywords/`, `tables/`, each
+  /// Loads and validates the corpus under `directory` (`questions/`, `keywords/`, `tables/`, `terms/`, each
   /// holding `*.md` files; a missing subfolder counts as empty).
   ///
   /// - Throws: ``CorpusError`` listing every problem found in every file: unreadable files,
@@ -44,7 +44,7 @@ extension Corpus {
       isDirectory.boolValue
     else {
       let problem = CorpusProblem(file: "", kind: .missingDirectory, message: "no corpus directory at \(directory.path)")
-      return (Corpus(questions: [], keywordNotes: [], tables: [], contentHash: 0), [problem])
+      return (Corpus(questions: [], keywordNotes: [], tables: [], terms: [], contentHash: 0), [problem])
     }
 
     var questions: [Question] = []
@@ -68,10 +68,18 @@ extension Corpus {
         tables.append(table)
       }
     }
+    var terms: [Term] = []
+    for (file, text) in readEntries(in: directory, folder: "terms", hash: &hash, problems: &problems) {
+      guard let matter = FrontMatter(file: file, text: text, problems: &problems) else { continue }
+      if let term = parseTerm(matter, problems: &problems, warnings: &warnings) {
+        terms.append(term)
+      }
+    }
 
-    let corpus = Corpus(
-      questions: questions, keywordNotes: notes, tables: tables, contentHash: hash.value,
+    var corpus = Corpus(
+      questions: questions, keywordNotes: notes, tables: tables, terms: terms, contentHash: hash.value,
       warnings: warnings)
+    corpus.linkEntries()
     problems += corpus.validationProblems()
     return (corpus, problems)
   }
@@ -91,7 +99,7 @@ extension Corpus {
   }
 
   /// The entry subfolders, in the order they are read and hashed.
-  static let folders = ["questions", "keywords", "tables"]
+  static let folders = ["questions", "keywords", "tables", "terms"]
 
   /// The `*.md` files of one subfolder, sorted by name: (relative path, URL).
   private static func entryFiles(in directory: URL, folder: String) -> [(String, URL)] {
@@ -128,7 +136,10 @@ extension Corpus {
 // MARK: - Entries
 
 extension Corpus {
-  static let questionFields: Set<String> = ["id", "slug", "title", "topics", "keywords", "related", "experiments"]
+  static let questionFields: Set<String> = [
+    "id", "slug", "title", "topics", "keywords", "related", "experiments", "exercises", "beyond_seed",
+  ]
+  static let termFields: Set<String> = ["slug", "title", "summary", "keywords", "related"]
   static let keywordFields: Set<String> = ["slug", "title", "summary", "keywords", "related"]
   static let tableFields: Set<String> = ["slug", "title", "keywords", "columns", "rows", "related"]
 
@@ -142,6 +153,8 @@ extension Corpus {
     let keywords = matter.stringList("keywords", problems: &problems)
     let related = matter.references("related", problems: &problems)
     let experiments = matter.experiments("experiments", problems: &problems)
+    let exercises = matter.exercises("exercises", problems: &problems)
+    let beyondSeed = matter.bool("beyond_seed", problems: &problems)
     commonWarnings(matter, known: questionFields, warnings: &warnings)
     for topic in topics where !documentedTopics.contains(topic) {
       warnings.append(.init(file: matter.file, kind: .unknownTopic, message: "topic `\(topic)` is not in the documented list"))
@@ -153,7 +166,8 @@ extension Corpus {
     }
     return Question(
       id: id, slug: slug, title: title, topics: topics, keywords: keywords, related: related,
-      experiments: experiments, answerMarkdown: matter.body, sourcePath: matter.file)
+      experiments: experiments, exercises: exercises, beyondSeed: beyondSeed, answerMarkdown: matter.body,
+      sourcePath: matter.file)
   }
 
   private static func parseKeywordNote(
@@ -197,6 +211,24 @@ extension Corpus {
     }
     return DataTable(
       slug: slug, title: title, keywords: keywords, columns: columns, rows: rows, related: related,
+      bodyMarkdown: matter.body, sourcePath: matter.file)
+  }
+
+  private static func parseTerm(
+    _ matter: FrontMatter, problems: inout [CorpusProblem], warnings: inout [CorpusProblem]
+  ) -> Term? {
+    let slug = validSlug(matter, problems: &problems)
+    let title = matter.string("title", required: true, problems: &problems)
+    let summary = matter.string("summary", required: true, problems: &problems)
+    let keywords = matter.stringList("keywords", problems: &problems)
+    let related = matter.references("related", problems: &problems)
+    commonWarnings(matter, known: termFields, warnings: &warnings)
+    guard let slug, let title, let summary else { return nil }
+    if matter.file != "terms/\(slug).md" {
+      warnings.append(.init(file: matter.file, kind: .fileNameMismatch, message: "expected the file name terms/\(slug).md"))
+    }
+    return Term(
+      slug: slug, title: title, summary: summary, keywords: keywords, related: related,
       bodyMarkdown: matter.body, sourcePath: matter.file)
   }
 

@@ -30,6 +30,10 @@ public struct CorpusProblem: Sendable, Hashable, CustomStringConvertible {
     case fileNameMismatch
     /// Warning: the Markdown body is empty.
     case emptyBody
+    /// An entry without a `## Sources` list that cites a URL or DOI (editorial).
+    case missingSources
+    /// "question N" in prose that is not a link (editorial).
+    case unlinkedMention
   }
 
   /// The file, relative to the corpus directory (`questions/08-….md`); empty for corpus-wide

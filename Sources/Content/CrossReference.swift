@@ -1,11 +1,13 @@
 import Foundation
 
-/// A link from one corpus entry to another, written `question:N`, `keyword:SLUG` or
-/// `table:SLUG` in front matter and encoded as that same string in JSON.
+/// A link from one corpus entry to another, written `question:N`, `keyword:SLUG`, `table:SLUG` or
+/// `term:SLUG` in front matter and encoded as that same string in JSON.
 public enum CrossReference: Sendable, Hashable {
   case question(Int)
   case keyword(String)
   case table(String)
+  /// A glossary term.
+  case term(String)
 
   /// Parses `question:8`, `keyword:frozenset` or `table:method-types`; `nil` for anything else
   /// (unknown kind, empty slug, non-numeric question id).
@@ -20,17 +22,19 @@ public enum CrossReference: Sendable, Hashable {
       self = .question(id)
     case "keyword": self = .keyword(value)
     case "table": self = .table(value)
+    case "term": self = .term(value)
     default: return nil
     }
   }
 
   /// The entry's path on the site, used for links in rendered Markdown: `/questions/8`,
-  /// `/keywords/frozenset`, `/tables/method-types`.
+  /// `/keywords/frozenset`, `/tables/method-types`, `/terms/warp`.
   public var path: String {
     switch self {
     case .question(let id): "/questions/\(id)"
     case .keyword(let slug): "/keywords/\(slug)"
     case .table(let slug): "/tables/\(slug)"
+    case .term(let slug): "/terms/\(slug)"
     }
   }
 
@@ -40,6 +44,7 @@ public enum CrossReference: Sendable, Hashable {
     case .question: .question
     case .keyword: .keyword
     case .table: .table
+    case .term: .term
     }
   }
 }
@@ -51,6 +56,7 @@ extension CrossReference: CustomStringConvertible {
     case .question(let id): "question:\(id)"
     case .keyword(let slug): "keyword:\(slug)"
     case .table(let slug): "table:\(slug)"
+    case .term(let slug): "term:\(slug)"
     }
   }
 }
@@ -72,9 +78,11 @@ extension CrossReference: Codable {
   }
 }
 
-/// The three kinds of corpus entries. Raw values are the JSON and URL forms.
+/// The kinds of corpus entries. Raw values are the JSON and URL forms.
 public enum EntryKind: String, Sendable, Hashable, Codable, CaseIterable {
   case question
   case keyword
   case table
+  /// A glossary term (`Corpus/terms/SLUG.md`).
+  case term
 }

@@ -132,7 +132,7 @@ struct FrontMatter {
   func references(_ key: String, problems: inout [CorpusProblem]) -> [CrossReference] {
     stringList(key, problems: &problems).compactMap { text in
       guard let reference = CrossReference(text) else {
-        problems.append(invalid(key, "`\(text)` is not `question:N`, `keyword:SLUG` or `table:SLUG`"))
+        problems.append(invalid(key, "`\(text)` is not `question:N`, `keyword:SLUG`, `table:SLUG` or `term:SLUG`"))
         return nil
       }
       return reference
@@ -196,6 +196,58 @@ struct FrontMatter {
       }
     }
     return experiments
+  }
+
+  /// `{prompt, experiment: {kind, params}, observe, explanation}` entries.
+  func exercises(_ key: String, problems: inout [CorpusProblem]) -> [Exercise] {
+    guard let node = fields[key], !isNull(node) else { return [] }
+    guard let sequence = node.sequence else {
+      problems.append(invalid(key, "must be a list of {prompt, experiment, observe, explanation} entries"))
+      return []
+    }
+    var exercises: [Exercise] = []
+    for (index, item) in sequence.enumerated() {
+      guard let mapping = item.mapping else {
+        problems.append(invalid(key, "entry \(index + 1) must be a mapping"))
+        continue
+      }
+      func text(_ name: String) -> String {
+        let value = mapping[name]?.scalar?.string.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        if value.isEmpty { problems.append(invalid(key, "entry \(index + 1) has no `\(name)`")) }
+        return value
+      }
+      let prompt = text("prompt")
+      let observe = text("observe")
+      let explanation = text("explanation")
+      let experiment = mapping["experiment"]?.mapping
+      let kind = experiment?["kind"]?.scalar?.string.trimmingCharacters(in: .whitespaces) ?? ""
+      let params = experiment?["params"].map(Self.jsonValue) ?? .emptyObject
+      if kind.isEmpty { problems.append(invalid(key, "entry \(index + 1) has no `experiment.kind`")) }
+      guard case .object = params else {
+        problems.append(invalid(key, "entry \(index + 1): `experiment.params` must be a mapping"))
+        continue
+      }
+      for name in mapping.keys.compactMap({ $0.scalar?.string })
+      where !["prompt", "experiment", "observe", "explanation"].contains(name) {
+        problems.append(invalid(key, "entry \(index + 1) has an unknown field `\(name)`"))
+      }
+      if ![prompt, observe, explanation, kind].contains(where: \.isEmpty) {
+        exercises.append(Exercise(prompt: prompt, kind: kind, params: params, observe: observe, explanation: explanation))
+      }
+    }
+    return exercises
+  }
+
+  /// `true` or `false`; absent means `false`.
+  func bool(_ key: String, problems: inout [CorpusProblem]) -> Bool {
+    guard let node = fields[key], !isNull(node) else { return false }
+    switch node.scalar?.string {
+    case "true", "True", "yes": return true
+    case "false", "False", "no": return false
+    default:
+      problems.append(invalid(key, "must be true or false"))
+      return false
+    }
   }
 
   // MARK: - Helpers

@@ -132,7 +132,7 @@ public enum MarkdownRenderer {
   /// `data-ref` attribute; other links are left alone.
   static func rewritingCrossReferenceLinks(_ html: String) -> String {
     guard html.contains("href=\"question:") || html.contains("href=\"keyword:")
-      || html.contains("href=\"table:")
+      || html.contains("href=\"table:") || html.contains("href=\"term:")
     else { return html }
     var result = ""
     var rest = html[...]

@@ -1,9 +1,9 @@
 /// One of the corpus questions with its answer, from `Corpus/questions/NN-slug.md`.
 ///
 /// JSON keys: `id`, `slug`, `title`, `title_html`, `topics`, `keywords`, `related`,
-/// `experiments`, `answer_markdown`, `answer_html`, `source_path`.
+/// `experiments`, `exercises`, `beyond_seed`, `answer_markdown`, `answer_html`, `source_path`.
 public struct Question: Sendable, Hashable, Codable, Identifiable {
-  /// The question number, 1…N, as in the source document.
+  /// The question number, 1…N: 1–22 as in the source document, later ones beyond it.
   public var id: Int
   /// The URL slug, unique among questions.
   public var slug: String
@@ -19,6 +19,10 @@ public struct Question: Sendable, Hashable, Codable, Identifiable {
   public var related: [CrossReference]
   /// Compute jobs that demonstrate the answer.
   public var experiments: [Experiment]
+  /// Predict-then-measure exercises (two on each hardware question).
+  public var exercises: [Exercise]
+  /// True for entries written beyond the source document's questions.
+  public var beyondSeed: Bool
   /// The answer as written.
   public var answerMarkdown: String
   /// The answer rendered to HTML (fenced code carries `class="language-…"`).
@@ -30,7 +34,7 @@ public struct Question: Sendable, Hashable, Codable, Identifiable {
   public init(
     id: Int, slug: String, title: String, titleHTML: String? = nil, topics: [String] = [],
     keywords: [String] = [], related: [CrossReference] = [], experiments: [Experiment] = [],
-    answerMarkdown: String, answerHTML: String? = nil, sourcePath: String = ""
+    exercises: [Exercise] = [], beyondSeed: Bool = false, answerMarkdown: String, answerHTML: String? = nil, sourcePath: String = ""
   ) {
     self.id = id
     self.slug = slug
@@ -40,13 +44,16 @@ public struct Question: Sendable, Hashable, Codable, Identifiable {
     self.keywords = keywords
     self.related = related
     self.experiments = experiments
+    self.exercises = exercises
+    self.beyondSeed = beyondSeed
     self.answerMarkdown = answerMarkdown
     self.answerHTML = answerHTML ?? MarkdownRenderer.html(answerMarkdown)
     self.sourcePath = sourcePath
   }
 
   enum CodingKeys: String, CodingKey {
-    case id, slug, title, topics, keywords, related, experiments
+    case id, slug, title, topics, keywords, related, experiments, exercises
+    case beyondSeed = "beyond_seed"
     case titleHTML = "title_html"
     case answerMarkdown = "answer_markdown"
     case answerHTML = "answer_html"

@@ -24,6 +24,8 @@ final class CorpusCatalog: Sendable {
   let questions: [Question]
   let keywordNotes: [KeywordNote]
   let tables: [DataTable]
+  let terms: [Term]
+  let termIndexBySlug: [String: Int]
   let questionIndexByID: [Int: Int]
   let questionIndexBySlug: [String: Int]
   let keywordIndexBySlug: [String: Int]
@@ -34,9 +36,11 @@ final class CorpusCatalog: Sendable {
   let vocabulary: Vocabulary
 
   init(
-    storedHash: String?, questions: [Question], keywordNotes: [KeywordNote], tables: [DataTable],
+    storedHash: String?, questions: [Question], keywordNotes: [KeywordNote], tables: [DataTable], terms: [Term],
     documents: [DocumentEntry], vocabulary: Vocabulary
   ) {
+    self.terms = terms
+    termIndexBySlug = Dictionary(terms.enumerated().map { ($1.slug, $0) }, uniquingKeysWith: { a, _ in a })
     self.storedHash = storedHash
     self.questions = questions
     self.keywordNotes = keywordNotes
@@ -65,6 +69,7 @@ final class CorpusCatalog: Sendable {
     case .question(let id): questionIndexByID[id].map { (questions[$0].title, questions[$0].titleHTML) }
     case .keyword(let slug): keywordIndexBySlug[slug].map { (keywordNotes[$0].title, keywordNotes[$0].titleHTML) }
     case .table(let slug): tableIndexBySlug[slug].map { (tables[$0].title, tables[$0].titleHTML) }
+    case .term(let slug): termIndexBySlug[slug].map { (terms[$0].title, terms[$0].titleHTML) }
     }
   }
 
@@ -84,6 +89,7 @@ final class CorpusCatalog: Sendable {
         id: row["id"], slug: row["slug"], title: row["title"], titleHTML: row["title_html"] as String,
         topics: try list(row, "topics"), keywords: try list(row, "keywords"),
         related: try list(row, "related"), experiments: try list(row, "experiments"),
+        exercises: try list(row, "exercises"), beyondSeed: row["beyond_seed"],
         answerMarkdown: row["answer_markdown"], answerHTML: row["answer_html"] as String,
         sourcePath: row["source_path"])
     }
@@ -104,6 +110,9 @@ final class CorpusCatalog: Sendable {
         bodyMarkdown: row["body_markdown"], bodyHTML: row["body_html"] as String,
         sourcePath: row["source_path"])
     }
+    let terms = try Row.fetchAll(db, sql: "SELECT entry FROM terms ORDER BY position").map { row in
+      try decoder.decode(Term.self, from: Data((row["entry"] as String).utf8))
+    }
 
     var topicsByDocument: [Int64: [String]] = [:]
     for row in try Row.fetchAll(db, sql: "SELECT document_id, topic FROM document_topics ORDER BY document_id, topic") {
@@ -113,6 +122,7 @@ final class CorpusCatalog: Sendable {
       Dictionary(questions.map { ("question/\($0.slug)", $0.titleHTML) }, uniquingKeysWith: { a, _ in a })
       .merging(notes.map { ("keyword/\($0.slug)", $0.titleHTML) }, uniquingKeysWith: { a, _ in a })
       .merging(tables.map { ("table/\($0.slug)", $0.titleHTML) }, uniquingKeysWith: { a, _ in a })
+      .merging(terms.map { ("term/\($0.slug)", $0.titleHTML) }, uniquingKeysWith: { a, _ in a })
     var leads: [Int64: String] = [:]
     let firstPassages = try Row.fetchAll(
       db, sql: "SELECT rowid / ?1, body FROM search_passages WHERE rowid % ?1 = 0",
@@ -136,7 +146,7 @@ final class CorpusCatalog: Sendable {
       Vocabulary.Word(text: $0[0], frequency: $0[1])
     }
     return CorpusCatalog(
-      storedHash: storedHash, questions: questions, keywordNotes: notes, tables: tables,
+      storedHash: storedHash, questions: questions, keywordNotes: notes, tables: tables, terms: terms,
       documents: documents, vocabulary: Vocabulary(words))
   }
 }

@@ -52,7 +52,10 @@ extension Store {
   private static func replaceCorpus(with corpus: Corpus, in db: Database) throws -> Int {
     // Entry rows are written before their `documents` rows; check the references at commit.
     try db.execute(sql: "PRAGMA defer_foreign_keys = ON")
-    for table in ["questions", "keywords", "data_tables", "document_topics", "documents", "search_index", "search_passages", "vocabulary"] {
+    for table in [
+      "questions", "keywords", "data_tables", "terms", "document_topics", "documents", "search_index", "search_passages",
+      "vocabulary",
+    ] {
       try db.execute(sql: "DELETE FROM \(table)")
     }
     let encoder = JSONEncoder()
@@ -72,14 +75,14 @@ extension Store {
       try db.execute(
         sql: """
           INSERT INTO questions (id, document_id, slug, title, title_html, topics, keywords, related,
-            experiments, answer_markdown, answer_html, source_path)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            experiments, exercises, beyond_seed, answer_markdown, answer_html, source_path)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
           """,
         arguments: [
           question.id, rowid, question.slug, question.title, question.titleHTML,
           try json(question.topics), try json(question.keywords), try json(question.related),
-          try json(question.experiments), question.answerMarkdown, question.answerHTML,
-          question.sourcePath,
+          try json(question.experiments), try json(question.exercises), question.beyondSeed,
+          question.answerMarkdown, question.answerHTML, question.sourcePath,
         ])
     }
     for (position, note) in corpus.keywordNotes.enumerated() {
@@ -125,6 +128,18 @@ extension Store {
           try json(table.rowsHTML), try json(table.related), table.bodyMarkdown, table.bodyHTML,
           table.sourcePath,
         ])
+    }
+    for (position, term) in corpus.terms.enumerated() {
+      let rowid = Int64(documents.count + 1)
+      documents.append(IndexedDocument(
+        rowid: rowid, kind: .term, slug: term.slug, questionID: nil, title: term.title,
+        titleText: PlainText.fromHTML(term.titleHTML),
+        keywordsText: term.keywords.joined(separator: ", "),
+        bodyText: PlainText.fromHTML(term.summaryHTML) + "\n" + PlainText.fromHTML(term.bodyHTML),
+        topics: []))
+      try db.execute(
+        sql: "INSERT INTO terms (slug, document_id, position, entry) VALUES (?, ?, ?, ?)",
+        arguments: [term.slug, rowid, position, try json(term)])
     }
 
     var vocabulary: [String: (frequency: Int, documents: Int)] = [:]

@@ -32,6 +32,14 @@ extension Store {
     return catalog.tableIndexBySlug[slug].map { catalog.tables[$0] }
   }
 
+  /// All glossary terms, in corpus order (by file name).
+  public func terms() -> [Term] { catalog.terms }
+
+  public func term(slug: String) -> Term? {
+    let catalog = self.catalog
+    return catalog.termIndexBySlug[slug].map { catalog.terms[$0] }
+  }
+
   /// Every question topic with the number of questions that carry it, most used first.
   public func topics() -> [TopicCount] { catalog.topics }
 
@@ -49,6 +57,8 @@ extension Store {
         return RelatedEntry(kind: .keyword, slug: slug, id: nil, title: title, titleHTML: titleHTML)
       case .table(let slug):
         return RelatedEntry(kind: .table, slug: slug, id: nil, title: title, titleHTML: titleHTML)
+      case .term(let slug):
+        return RelatedEntry(kind: .term, slug: slug, id: nil, title: title, titleHTML: titleHTML)
       }
     }
   }
@@ -59,6 +69,7 @@ extension Store {
     case .question(let id): resolve(question(id: id)?.related ?? [])
     case .keyword(let slug): resolve(keywordNote(slug: slug)?.related ?? [])
     case .table(let slug): resolve(table(slug: slug)?.related ?? [])
+    case .term(let slug): resolve(term(slug: slug)?.related ?? [])
     }
   }
 }

@@ -9,7 +9,7 @@ extension Store {
 
   /// Bumped whenever the way documents are turned into index rows changes, so that an unchanged
   /// corpus is re-indexed by the new code. Part of the stored corpus hash.
-  static let indexVersion = 1
+  static let indexVersion = 2
 
   /// Passage rowids are `document id × passageStride + passage number`.
   static let passageStride: Int64 = 10_000
@@ -133,6 +133,104 @@ extension Store {
         );
         CREATE INDEX jobs_by_status ON jobs (status, created_at);
         CREATE INDEX jobs_by_creation ON jobs (created_at);
+        """)
+    }
+    // The glossary (kind `term`) and the questions' exercises: the corpus tables are rebuilt from
+    // the files at the next sync, so they are dropped and created again with the new shape.
+    migrator.registerMigration("v2: glossary and exercises") { db in
+      try db.execute(sql: """
+        DROP TABLE vocabulary;
+        DROP TABLE search_passages;
+        DROP TABLE search_terms;
+        DROP TABLE search_index;
+        DROP TABLE data_tables;
+        DROP TABLE keywords;
+        DROP TABLE questions;
+        DROP TABLE document_topics;
+        DROP TABLE documents;
+        DELETE FROM meta WHERE key = 'corpus_hash';
+        CREATE TABLE documents (
+          id          INTEGER PRIMARY KEY,
+          kind        TEXT NOT NULL CHECK (kind IN ('question', 'keyword', 'table', 'term')),
+          slug        TEXT NOT NULL,
+          question_id INTEGER,
+          title       TEXT NOT NULL,
+          UNIQUE (kind, slug)
+        );
+        CREATE TABLE document_topics (
+          topic       TEXT NOT NULL,
+          document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+          PRIMARY KEY (topic, document_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE questions (
+          id              INTEGER PRIMARY KEY,
+          document_id     INTEGER NOT NULL UNIQUE REFERENCES documents(id) ON DELETE CASCADE,
+          slug            TEXT NOT NULL UNIQUE,
+          title           TEXT NOT NULL,
+          title_html      TEXT NOT NULL,
+          topics          TEXT NOT NULL DEFAULT '[]',
+          keywords        TEXT NOT NULL DEFAULT '[]',
+          related         TEXT NOT NULL DEFAULT '[]',
+          experiments     TEXT NOT NULL DEFAULT '[]',
+          exercises       TEXT NOT NULL DEFAULT '[]',
+          beyond_seed     INTEGER NOT NULL DEFAULT 0,
+          answer_markdown TEXT NOT NULL,
+          answer_html     TEXT NOT NULL,
+          source_path     TEXT NOT NULL
+        );
+        CREATE TABLE keywords (
+          slug          TEXT PRIMARY KEY NOT NULL,
+          document_id   INTEGER NOT NULL UNIQUE REFERENCES documents(id) ON DELETE CASCADE,
+          position      INTEGER NOT NULL,
+          title         TEXT NOT NULL,
+          title_html    TEXT NOT NULL,
+          summary       TEXT NOT NULL,
+          summary_html  TEXT NOT NULL,
+          keywords      TEXT NOT NULL DEFAULT '[]',
+          related       TEXT NOT NULL DEFAULT '[]',
+          body_markdown TEXT NOT NULL,
+          body_html     TEXT NOT NULL,
+          source_path   TEXT NOT NULL
+        );
+        CREATE TABLE data_tables (
+          slug          TEXT PRIMARY KEY NOT NULL,
+          document_id   INTEGER NOT NULL UNIQUE REFERENCES documents(id) ON DELETE CASCADE,
+          position      INTEGER NOT NULL,
+          title         TEXT NOT NULL,
+          title_html    TEXT NOT NULL,
+          keywords      TEXT NOT NULL DEFAULT '[]',
+          columns       TEXT NOT NULL,
+          rows          TEXT NOT NULL,
+          columns_html  TEXT NOT NULL,
+          rows_html     TEXT NOT NULL,
+          related       TEXT NOT NULL DEFAULT '[]',
+          body_markdown TEXT NOT NULL,
+          body_html     TEXT NOT NULL,
+          source_path   TEXT NOT NULL
+        );
+        -- A term is stored whole as JSON (the Codable `Term`): it is read only into the catalog.
+        CREATE TABLE terms (
+          slug        TEXT PRIMARY KEY NOT NULL,
+          document_id INTEGER NOT NULL UNIQUE REFERENCES documents(id) ON DELETE CASCADE,
+          position    INTEGER NOT NULL,
+          entry       TEXT NOT NULL
+        );
+        CREATE VIRTUAL TABLE search_index USING fts5(
+          title, keywords, body,
+          tokenize = "\(tokenizer)",
+          prefix = '2 3'
+        );
+        CREATE VIRTUAL TABLE search_terms USING fts5vocab(search_index, row);
+        CREATE VIRTUAL TABLE search_passages USING fts5(
+          body,
+          tokenize = "\(tokenizer)",
+          prefix = '2 3'
+        );
+        CREATE TABLE vocabulary (
+          word      TEXT PRIMARY KEY NOT NULL,
+          frequency INTEGER NOT NULL,
+          documents INTEGER NOT NULL
+        ) WITHOUT ROWID;
         """)
     }
     return migrator

@@ -30,11 +30,54 @@ struct RealCorpusTests {
 
   @Test func has22QuestionsWithTheSeedTitles() throws {
     let corpus = try Corpus.load(from: Self.directory)
-    #expect(corpus.questions.map(\.id) == Array(1...22))
+    let seeded = corpus.questions.filter { !$0.beyondSeed }
+    #expect(seeded.map(\.id) == Array(1...22))
     let seed = try #require(SeedDocument.load(), "../shared/seed is absent")
     #expect(seed.questions.count == 22)
-    for question in corpus.questions {
+    for question in seeded {
       #expect(question.title == seed.questions[question.id], "question \(question.id)")
+    }
+  }
+
+  @Test func hasFiveQuestionsBeyondTheSeed_NumberedAfterIt() throws {
+    let corpus = try Corpus.load(from: Self.directory)
+    #expect(corpus.questions.filter(\.beyondSeed).map(\.id) == Array(23...27))
+    for question in corpus.questions where question.beyondSeed {
+      #expect(!question.experiments.isEmpty, "question \(question.id) links no experiment")
+    }
+  }
+
+  @Test func everyEntryCitesItsSources_AndLinksEveryQuestionItMentions() throws {
+    let corpus = try Corpus.load(from: Self.directory)
+    let problems = corpus.editorialProblems()
+    #expect(problems.isEmpty, "\(problems.map(\.description).joined(separator: "\n"))")
+  }
+
+  @Test func hasAGlossaryOfAtLeast40Terms_EachUsedAndWithinLength() throws {
+    let corpus = try Corpus.load(from: Self.directory)
+    #expect(corpus.terms.count >= 40)
+    for term in corpus.terms {
+      let definition = term.bodyMarkdown.components(separatedBy: "## Sources")[0]
+      let words = definition.split(whereSeparator: { $0.isWhitespace }).count
+      #expect((60...200).contains(words), "term \(term.slug) has \(words) words")
+      #expect(!term.usedBy.isEmpty, "term \(term.slug) is linked from no entry")
+    }
+  }
+
+  @Test func hardwareQuestionsHaveTwoExercisesEach() throws {
+    let corpus = try Corpus.load(from: Self.directory)
+    for question in corpus.questions where (7...16).contains(question.id) || question.beyondSeed {
+      #expect(question.exercises.count == 2, "question \(question.id) has \(question.exercises.count) exercises")
+    }
+  }
+
+  @Test func bodyLinksAreListedInRelated() throws {
+    let corpus = try Corpus.load(from: Self.directory)
+    for question in corpus.questions {
+      for target in Corpus.linkTargets(in: question.answerMarkdown) {
+        let reference = try #require(CrossReference(target))
+        #expect(question.related.contains(reference) || reference == .question(question.id), "question \(question.id): \(target)")
+      }
     }
   }
 

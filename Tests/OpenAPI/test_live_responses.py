@@ -47,6 +47,9 @@ TINY = {
         ("/keywords/slots", "/keywords/{slug}"),
         ("/tables", "/tables"),
         ("/tables/method-types", "/tables/{slug}"),
+        ("/terms", "/terms"),
+        ("/terms?q=warp", "/terms"),
+        ("/terms/warp", "/terms/{slug}"),
         ("/search?q=warp", "/search"),
         ("/search?q=slots&kind=keyword,table", "/search"),
         ("/search?q=title:warp&mode=raw", "/search"),
@@ -65,7 +68,7 @@ def test_knowledge_answers_match(http, base_url, contract, target, template):
 
 def test_listing_and_search_shapes(http, base_url):
     listing = http.get(base_url + "/questions").json()
-    assert listing["total"] == len(listing["results"]) == 22
+    assert listing["total"] == len(listing["results"]) == 27
     assert listing["mode"] == "list" and listing["query"] is None
     assert all("score" not in r and "snippet" not in r for r in listing["results"])
     keyword = http.get(base_url + "/search?q=slots&kind=keyword").json()["results"][0]
@@ -101,6 +104,7 @@ def test_questions_link_their_experiments(http, base_url, document):
         ("/questions/8", "/questions/{id}"),
         ("/keywords/slots", "/keywords/{slug}"),
         ("/tables/method-types", "/tables/{slug}"),
+        ("/terms/warp", "/terms/{slug}"),
         ("/devices", "/devices"),
         ("/jobs", "/jobs"),
         ("/jobs?status=succeeded&limit=3", "/jobs"),
@@ -128,6 +132,7 @@ def test_pages_by_content_negotiation(http, base_url, contract, target, template
         ("/questions/999", "/questions/{id}", 404),
         ("/keywords/nope", "/keywords/{slug}", 404),
         ("/tables/nope", "/tables/{slug}", 404),
+        ("/terms/nope", "/terms/{slug}", 404),
         ("/jobs?status=done", "/jobs", 400),
     ],
 )

@@ -351,6 +351,7 @@ class Panel {
         this.setStatus(`Finished in ${seconds(durationOf(job))}.`);
         if (this.kind.kind === 'matmul') this.showMatmul(job);
         else this.showOutcome(job);
+        this.showPrediction();
       } else if (job.status === 'cancelled') {
         this.setStatus('Cancelled.');
       } else {
@@ -363,6 +364,19 @@ class Panel {
       this.setRunning(false);
       this.article.dataset.state = state;
     }
+  }
+
+  /** On an exercise: the reader's prediction above the measurement, and the explanation opened. */
+  showPrediction() {
+    const input = this.article.querySelector('textarea.prediction-input');
+    if (!input) return;
+    const text = input.value.trim();
+    this.output.prepend(el('p', { class: 'prediction-shown' }, [
+      el('strong', {}, ['Your prediction: ']), text || '(none written)',
+      el('br'), el('strong', {}, ['Measured here: ']), 'below.',
+    ]));
+    const details = this.article.querySelector('details.explanation');
+    if (details) details.open = true;
   }
 
   describe(error) {
@@ -549,7 +563,30 @@ function compareSummary(base, bars, notes) {
 
 // ---- Start ------------------------------------------------------------------------------------
 
+/** Predictions typed into exercises survive a reload (kept in this browser only). */
+function keepPredictions() {
+  for (const article of document.querySelectorAll('article.exercise')) {
+    const input = article.querySelector('textarea.prediction-input');
+    const key = article.dataset.predictionKey;
+    if (!input || !key) continue;
+    input.value = localStorage.getItem(key) || '';
+    input.addEventListener('input', () => localStorage.setItem(key, input.value));
+  }
+}
+
+async function startExercises(kinds) {
+  keepPredictions();
+  for (const article of document.querySelectorAll('#exercises article.exercise')) {
+    const kind = kinds.get(article.dataset.kind);
+    const details = article.querySelector('details.explanation');
+    if (kind) new Panel(article, kind);
+    else article.append(el('p', { class: 'notice' }, [`This server does not run ${article.dataset.kind} experiments yet.`]));
+    if (details) article.append(details); // after the form and its output
+  }
+}
+
 async function start() {
+  if (document.getElementById('exercises')) startExercises(await loadKinds());
   if (!section) return;
   const question = Number(section.dataset.question);
   const kinds = await loadKinds();

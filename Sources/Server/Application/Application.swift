@@ -50,6 +50,7 @@ public final class Application: Sendable {
     addQuestionRoutes(to: &router)
     addKeywordRoutes(to: &router)
     addTableRoutes(to: &router)
+    addTermRoutes(to: &router)
     addSearchRoutes(to: &router)
     addJobRoutes(to: &router)
     addDeviceRoutes(to: &router)

@@ -61,6 +61,21 @@ import TestSupport
     await app.stop()
   }
 
+  /// Every experiment and exercise the corpus links names a kind this server runs, with parameters
+  /// the kind accepts (validated as a stored job would be, without running it).
+  @Test func everyLinkedExperimentAndExerciseIsValidForItsKind() async throws {
+    let app = try await TestApplication.start()
+    let kinds = app.application.jobs.kinds
+    for question in app.application.store.questions() {
+      let links = question.experiments.map { ($0.kind, $0.params) } + question.exercises.map { ($0.kind, $0.params) }
+      for (name, params) in links {
+        let kind = try #require(kinds[name], "question \(question.id) links an unknown kind \(name)")
+        #expect(throws: Never.self, "question \(question.id): \(name) \(params)") { _ = try kind.prepare(stored: params) }
+      }
+    }
+    await app.stop()
+  }
+
   static let bad: [(String, String, String)] = [
     ("summation", #"{"bogus":1}"#, "bogus"), ("summation", #"{"max_n":5}"#, "max_n"),
     ("summation", #"{"max_n":"many"}"#, "max_n"), ("access", #"{"n":100000}"#, "n"),

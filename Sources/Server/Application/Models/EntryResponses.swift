@@ -28,10 +28,13 @@ struct QuestionResponse: Encodable {
   var topics: [String]
   var keywords: [String]
   var experiments: [ExperimentLink]
+  var exercises: [ExerciseLink]
+  var beyondSeed: Bool
   var related: [RelatedLink]
 
   enum CodingKeys: String, CodingKey {
-    case id, slug, title, topics, keywords, experiments, related
+    case id, slug, title, topics, keywords, experiments, exercises, related
+    case beyondSeed = "beyond_seed"
     case answerMarkdown = "answer_markdown"
     case answerHTML = "answer_html"
   }
@@ -49,6 +52,44 @@ struct ExperimentLink: Encodable {
     params = experiment.params
     title = experiment.title
     href = "/jobs/\(experiment.kind)"
+  }
+}
+
+/// A predict-then-measure exercise: write a prediction, `POST` its `params` to `href`, compare.
+struct ExerciseLink: Encodable {
+  var prompt: String
+  var kind: String
+  var params: Content.JSONValue
+  var observe: String
+  var explanation: String
+  var href: String
+
+  init(_ exercise: Exercise) {
+    prompt = exercise.prompt
+    kind = exercise.kind
+    params = exercise.params
+    observe = exercise.observe
+    explanation = exercise.explanation
+    href = "/jobs/\(exercise.kind)"
+  }
+}
+
+/// `GET /terms/{slug}`: a glossary term, the entries that use it and related terms.
+struct TermResponse: Encodable {
+  var slug: String
+  var title: String
+  var summary: String
+  var keywords: [String]
+  var bodyMarkdown: String
+  var bodyHTML: String
+  var usedBy: [RelatedLink]
+  var related: [RelatedLink]
+
+  enum CodingKeys: String, CodingKey {
+    case slug, title, summary, keywords, related
+    case usedBy = "used_by"
+    case bodyMarkdown = "body_markdown"
+    case bodyHTML = "body_html"
   }
 }
 

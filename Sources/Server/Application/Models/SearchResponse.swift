@@ -90,6 +90,7 @@ struct SearchResult: Encodable {
     case .question: "/questions/\(id.map(String.init) ?? slug)"
     case .keyword: "/keywords/\(slug)"
     case .table: "/tables/\(slug)"
+    case .term: "/terms/\(slug)"
     }
   }
 }

@@ -35,7 +35,9 @@ extension Application {
           QuestionResponse(
             id: question.id, slug: question.slug, title: question.title, answerMarkdown: question.answerMarkdown,
             answerHTML: question.answerHTML, topics: question.topics, keywords: question.keywords,
-            experiments: question.experiments.map(ExperimentLink.init), related: store.resolve(question.related).map(RelatedLink.init)))
+            experiments: question.experiments.map(ExperimentLink.init),
+            exercises: question.exercises.map(ExerciseLink.init), beyondSeed: question.beyondSeed,
+            related: store.resolve(question.related).map(RelatedLink.init)))
       }
     }
   }

@@ -9,6 +9,7 @@ enum EntryParts {
     case .question: "Question"
     case .keyword: "Keyword"
     case .table: "Table"
+    case .term: "Term"
     }
   }
 

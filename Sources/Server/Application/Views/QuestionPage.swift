@@ -20,6 +20,11 @@ struct QuestionPage {
             header.element("p", ["class": "kind-line"]) { line in
               EntryParts.kindBadge(&line, .question)
               line.element("span", ["class": "muted"], text: " #\(question.id)")
+              if question.beyondSeed {
+                line.element(
+                  "span", ["class": "chip beyond-seed", "title": "Written for this handbook, beyond the source document's 22 questions"],
+                  text: "beyond the seed")
+              }
             }
             header.element("h1", ["id": "entry-title"]) { $0.raw(question.titleHTML) }
             EntryParts.topics(&header, question.topics)
@@ -29,6 +34,50 @@ struct QuestionPage {
         EntryParts.aside(&grid, related: related, keywords: question.keywords)
       }
       experiments(&main)
+      exercises(&main)
+    }
+  }
+
+  /// Predict-then-measure exercises: the prompt, a box for the reader's prediction (kept in the
+  /// browser), the run (by `experiment.js`, which then shows the prediction beside the result),
+  /// and what to expect, folded until asked for.
+  private func exercises(_ html: inout HTML) {
+    guard !question.exercises.isEmpty else { return }
+    html.element("section", ["id": "exercises", "class": "experiments exercises", "aria-labelledby": "exercises-title"]) { section in
+      section.element("h2", ["id": "exercises-title"], text: "Predict, then measure")
+      section.element(
+        "p", ["class": "muted"],
+        text: "Write down what you expect before you run each one; the page keeps your prediction and shows it beside what this machine measured.")
+      for (index, exercise) in question.exercises.enumerated() {
+        let params = Self.json(exercise.params)
+        let id = "exercise-\(index + 1)"
+        section.element(
+          "article",
+          ["class": "experiment exercise", "id": id, "data-kind": exercise.kind, "data-params": params,
+           "data-title": "Exercise \(index + 1)", "data-prediction-key": "hpclab-prediction-q\(question.id)-\(index + 1)"]
+        ) { article in
+          article.element("h3", text: "Exercise \(index + 1)")
+          article.element("p", ["class": "prompt"], text: exercise.prompt)
+          article.element("div", ["class": "field prediction"]) { field in
+            field.element("label", ["for": "\(id)-prediction"], text: "Your prediction")
+            field.element("textarea", ["id": "\(id)-prediction", "class": "prediction-input", "rows": "2"], text: "")
+          }
+          article.element("noscript") { noscript in
+            noscript.element("p") { p in
+              p.text("Run it with curl: ")
+              p.element("code", text: "curl -H 'Prefer: wait=60' -d '\(params)' /jobs/\(exercise.kind)")
+            }
+          }
+          article.element("details", ["class": "explanation"]) { details in
+            details.element("summary", text: "What to look at, and what to expect")
+            details.element("p") { p in
+              p.element("strong", text: "Read: ")
+              p.text(exercise.observe)
+            }
+            details.element("p", text: exercise.explanation)
+          }
+        }
+      }
     }
   }
 
