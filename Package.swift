@@ -32,31 +32,36 @@ let package = Package(
       name: "COpenCL", path: "Sources/COpenCL", pkgConfig: "OpenCL",
       providers: [.apt(["ocl-icd-opencl-dev", "opencl-headers", "pocl-opencl-icd"])]),
 
+    // MARK: The one JSON value type, parser and writer (a leaf: no other target below it)
+    .target(name: "JSON", path: "Sources/JSON"),
+    // MARK: The one bridge from blocking work (SQLite, files) to async
+    .target(name: "AsyncBridge", path: "Sources/AsyncBridge"),
+
     // MARK: Knowledge, storage and compute (no HTTP here)
     .target(
       name: "Content",
-      dependencies: [.product(name: "Yams", package: "Yams"), .product(name: "Ink", package: "Ink")],
+      dependencies: ["JSON", .product(name: "Yams", package: "Yams"), .product(name: "Ink", package: "Ink")],
       path: "Sources/Content",
       exclude: ["Corpus", "README.md"]),
     .target(
       name: "Store",
-      dependencies: ["Content", "CSQLite", .product(name: "GRDB", package: "GRDB.swift")],
+      dependencies: ["Content", "JSON", "CSQLite", .product(name: "GRDB", package: "GRDB.swift")],
       path: "Sources/Store"),
     .target(
       name: "Compute",
-      dependencies: ["COpenBLAS", "COpenCL"],
+      dependencies: ["JSON", "COpenBLAS", "COpenCL"],
       path: "Sources/Compute"),
 
     // MARK: The server: sockets and HTTP/1.1, the application's routes, main
     .target(name: "CSockets", path: "Sources/Server/CSockets"),
     .target(
       name: "HTTP",
-      dependencies: ["CSockets", .product(name: "Logging", package: "swift-log")],
+      dependencies: ["CSockets", "JSON", "AsyncBridge", .product(name: "Logging", package: "swift-log")],
       path: "Sources/Server/HTTP"),
     .target(
       name: "Application",
       dependencies: [
-        "HTTP", "Store", "Compute", "Content",
+        "HTTP", "Store", "Compute", "Content", "JSON", "AsyncBridge",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "Metrics", package: "swift-metrics"),
         .product(name: "Prometheus", package: "swift-prometheus"),
@@ -75,12 +80,13 @@ let package = Package(
 
     // MARK: Tests mirror the sources
     .target(name: "TestSupport", dependencies: ["HTTP", .product(name: "Logging", package: "swift-log")], path: "Tests/Support"),
-    .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport", .product(name: "Logging", package: "swift-log")], path: "Tests/ServerTests/HTTP"),
+    .testTarget(name: "HTTPTests", dependencies: ["HTTP", "JSON", "TestSupport", .product(name: "Logging", package: "swift-log")], path: "Tests/ServerTests/HTTP"),
     .testTarget(
       name: "ApplicationTests", dependencies: ["Application", "HTTP", "TestSupport"],
       path: "Tests/ServerTests/Application"),
-    .testTarget(name: "ContentTests", dependencies: ["Content"], path: "Tests/ContentTests"),
-    .testTarget(name: "StoreTests", dependencies: ["Store", "Content"], path: "Tests/StoreTests"),
-    .testTarget(name: "ComputeTests", dependencies: ["Compute"], path: "Tests/ComputeTests"),
+    .testTarget(name: "JSONTests", dependencies: ["JSON"], path: "Tests/JSONTests"),
+    .testTarget(name: "ContentTests", dependencies: ["Content", "JSON"], path: "Tests/ContentTests"),
+    .testTarget(name: "StoreTests", dependencies: ["Store", "Content", "JSON"], path: "Tests/StoreTests"),
+    .testTarget(name: "ComputeTests", dependencies: ["Compute", "JSON"], path: "Tests/ComputeTests"),
   ]
 )

@@ -1,3 +1,4 @@
+import JSON
 /// A predict-then-measure exercise on a hardware question: the reader writes down a prediction,
 /// runs the linked experiment, and the page shows the prediction beside the measurement.
 ///

@@ -1,3 +1,4 @@
+import JSON
 /// An experiment that demonstrates an answer: a compute job the reader can run from the page.
 ///
 /// JSON: `{"kind": "matmul", "params": {"n": 1024}, "title": "…"}`. The content module does not

@@ -1,3 +1,4 @@
+import JSON
 import Foundation
 import Yams
 
@@ -285,7 +286,7 @@ struct FrontMatter {
     case .sequence(let sequence):
       return .array(sequence.map(jsonValue))
     case .mapping(let mapping):
-      var members: [String: JSONValue] = [:]
+      var members = JSONObject()
       for (key, value) in mapping {
         if let name = key.scalar?.string { members[name] = jsonValue(value) }
       }

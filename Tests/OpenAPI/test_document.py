@@ -23,7 +23,7 @@ def job_kinds_in_source() -> list[str]:
     body = text.split("public enum ExperimentKind", 1)[1].split("public enum OpenCLUse", 1)[0]
     experiments = re.findall(r"^\s*case (\w+)\s*$", body, re.MULTILINE)
     assert len(experiments) >= 9, experiments
-    matmul = re.search(r'var name: String \{ "(\w+)" \}', (ROOT / "Sources/Server/Application/Jobs/MatmulJobKind.swift").read_text())
+    matmul = re.search(r'var name: String \{ "(\w+)" \}', (ROOT / "Sources/Compute/Matmul/MatmulJob.swift").read_text())
     return sorted(experiments + [matmul.group(1)])
 
 
@@ -44,17 +44,17 @@ def test_has_one_relative_server(document):
 
 
 def test_every_registered_route_is_documented(document):
-    """Each `router.get/post/delete("…")` in Routes/ has its operation, and nothing else is invented.
+    """Each `router.get/getBlocking/post/delete("…")` in Routes/ has its operation, and nothing else is invented.
 
-    `POST /jobs/{id}` is the route for every job kind (`{id}` is the kind's name there): the
-    document has one operation per kind, `POST /jobs/{kind}`, each with its own body."""
+    `POST /jobs/{kind}` is the route for every job kind: the document has one operation per kind,
+    `POST /jobs/matmul`, `POST /jobs/peak`, …, each with its own body."""
     registered = set()
     for source in ROUTES_DIR.glob("*.swift"):
-        for method, path in re.findall(r'router\.(get|post|delete)\("([^"]+)"\)', source.read_text()):
-            registered.add((method, path))
+        for method, path in re.findall(r'router\.(get|getBlocking|post|delete)\("([^"]+)"\)', source.read_text()):
+            registered.add((method.removesuffix("Blocking"), path))
     assert len(registered) >= 18, registered
-    assert ("post", "/jobs/{id}") in registered and ("get", "/jobs/kinds") in registered
-    registered.remove(("post", "/jobs/{id}"))
+    assert ("post", "/jobs/{kind}") in registered and ("get", "/jobs/kinds") in registered
+    registered.remove(("post", "/jobs/{kind}"))
     registered |= {("post", f"/jobs/{kind}") for kind in job_kinds_in_source()}
     documented = {(method, path) for path, method, _ in operations(document)}
     static = {("get", "/"), ("get", "/openapi.json"), ("get", "/{file}")}
@@ -69,7 +69,7 @@ def test_job_kinds_match_the_code(document):
     assert posts == kinds
     experiments = [kind for kind in kinds if kind != "matmul"]
     schemas = document["components"]["schemas"]
-    assert schemas["ExperimentKindInfo"]["properties"]["kind"]["enum"] == experiments
+    assert schemas["JobKindInfo"]["properties"]["kind"]["enum"] == kinds
     assert schemas["ExperimentResult"]["properties"]["kind"]["enum"] == experiments
     for kind in experiments:
         body = document["paths"][f"/jobs/{kind}"]["post"]["requestBody"]

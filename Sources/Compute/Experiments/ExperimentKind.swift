@@ -81,7 +81,7 @@ public enum ExperimentKind: String, Sendable, Codable, CaseIterable {
   }
 
   /// Its parameters, in display order, with static defaults (`nil` where the machine decides).
-  public var parameters: [ExperimentParameter] { implementation.parameters }
+  public var parameters: [JobParameter] { implementation.parameters }
 
   /// Parses a kind name, throwing `.invalidArgument` naming `field` (with the known kinds in `available`) otherwise.
   public init(validating raw: String, field: String = "kind") throws(ComputeError) {

@@ -13,7 +13,7 @@ public struct ExperimentOutcome: Sendable, Codable, Equatable {
   /// The kind that ran.
   public var kind: ExperimentKind
   /// Every parameter it ran with, defaults filled in.
-  public var parameters: ExperimentParameters
+  public var parameters: JobParameters
   /// Named scalar results, in the order a page should show them.
   public var figures: [ExperimentFigure]
   /// Curves for plots (a sweep over stride, n, …); empty for kinds without a sweep.

@@ -14,15 +14,15 @@ extension ExperimentRunner {
   ///   - `.memoryBudgetExceeded`: the estimated memory or time exceeds the budget (`limit` in bytes
   ///     or seconds), or a buffer exceeds the device's largest allocation.
   public func validate(
-    _ kind: ExperimentKind, parameters: [String: ExperimentValue]
-  ) throws(ComputeError) -> ExperimentParameters {
+    _ kind: ExperimentKind, parameters: [String: JobValue]
+  ) throws(ComputeError) -> JobParameters {
     try prepare(kind, parameters: parameters, environment: environment).parameters
   }
 
   /// Validation that also returns the experiment, ready to run.
   func prepare(
-    _ kind: ExperimentKind, parameters raw: [String: ExperimentValue], environment: ExperimentEnvironment
-  ) throws(ComputeError) -> (parameters: ExperimentParameters, experiment: any Experiment) {
+    _ kind: ExperimentKind, parameters raw: [String: JobValue], environment: ExperimentEnvironment
+  ) throws(ComputeError) -> (parameters: JobParameters, experiment: any Experiment) {
     let implementation = kind.implementation
     let declared = implementation.parameters
     let names = declared.map(\.name)
@@ -33,7 +33,7 @@ extension ExperimentRunner {
           "\(kind.rawValue) takes no parameter '\(unknown)'; its parameters are \(names.joined(separator: ", "))",
         available: names)
     }
-    var values: [String: ExperimentValue] = [:]
+    var values: [String: JobValue] = [:]
     for parameter in declared {
       if let given = raw[parameter.name] {
         values[parameter.name] = try parameter.validate(given)
@@ -42,7 +42,7 @@ extension ExperimentRunner {
       }
     }
     implementation.fillMachineDefaults(&values, environment: environment)
-    let used = ExperimentParameters(values)
+    let used = JobParameters(values)
     if implementation.usesOpenCL(used) {
       try checkOpenCL(kind, used, implementation: implementation, environment: environment)
     }
@@ -52,7 +52,7 @@ extension ExperimentRunner {
   }
 
   private func checkOpenCL(
-    _ kind: ExperimentKind, _ parameters: ExperimentParameters, implementation: any Experiment.Type,
+    _ kind: ExperimentKind, _ parameters: JobParameters, implementation: any Experiment.Type,
     environment: ExperimentEnvironment
   ) throws(ComputeError) {
     if case .unavailable(let reason) = openCL.availability {
@@ -84,7 +84,7 @@ extension ExperimentRunner {
   }
 
   private func checkBudgets(
-    _ cost: ExperimentCost, _ parameters: ExperimentParameters, environment: ExperimentEnvironment, usesOpenCL: Bool
+    _ cost: ExperimentCost, _ parameters: JobParameters, environment: ExperimentEnvironment, usesOpenCL: Bool
   ) throws(ComputeError) {
     let budget = configuration.memoryBudgetBytes
     if cost.memoryBytes > budget {

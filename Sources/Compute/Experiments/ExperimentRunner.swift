@@ -49,7 +49,7 @@ public final class ExperimentRunner: Sendable {
   var environment: ExperimentEnvironment { ExperimentEnvironment(host: host, openCL: openCL) }
 
   /// Every kind with its parameters, this machine's defaults filled in, and whether it can run here.
-  public func kinds() -> [ExperimentKindInfo] {
+  public func kinds() -> [JobKindInfo] {
     let environment = self.environment
     let reason: String? =
       if case .unavailable(let why) = openCL.availability { "needs OpenCL, which is unavailable: \(why)" } else { nil }
@@ -66,8 +66,8 @@ public final class ExperimentRunner: Sendable {
         return filled
       }
       let blocked = kind.openCL == .required ? reason : nil
-      return ExperimentKindInfo(
-        kind: kind, title: kind.title, description: kind.description, openCL: kind.openCL,
+      return JobKindInfo(
+        kind: kind.rawValue, title: kind.title, description: kind.description, openCL: kind.openCL,
         available: blocked == nil, reason: blocked, parameters: parameters)
     }
   }
@@ -76,7 +76,7 @@ public final class ExperimentRunner: Sendable {
   /// device's lane (``OpenCLBackend/lane(device:)``): `"cpu"` for a CPU device such as PoCL, which
   /// shares the host's cores, `"opencl:<index>"` otherwise. `bandwidth` with `target` `both` runs
   /// on the host too and takes `"cpu"`.
-  public func lane(for kind: ExperimentKind, parameters: ExperimentParameters) -> String {
+  public func lane(for kind: ExperimentKind, parameters: JobParameters) -> String {
     kind.implementation.lane(parameters, openCL: openCL)
   }
 
@@ -91,7 +91,7 @@ public final class ExperimentRunner: Sendable {
   ///   `.cancelled`/`.timedOut`/`.shuttingDown` from the token, `.deviceFailure` for an OpenCL
   ///   failure, `.singularMatrix` if LAPACK meets one.
   public func run(
-    _ kind: ExperimentKind, parameters: [String: ExperimentValue], token: CancellationToken = CancellationToken(),
+    _ kind: ExperimentKind, parameters: [String: JobValue], token: CancellationToken = CancellationToken(),
     progress: (Double) -> Void = { _ in }
   ) throws(ComputeError) -> ExperimentOutcome {
     let watch = Stopwatch()
@@ -125,7 +125,7 @@ public final class ExperimentRunner: Sendable {
   /// Runs `kind` as a ``WorkerPool`` job: the job's token and progress, and the ids of jobs that
   /// overlapped it in `timings.concurrent_jobs`.
   public func run(
-    _ kind: ExperimentKind, parameters: [String: ExperimentValue], context: JobContext
+    _ kind: ExperimentKind, parameters: [String: JobValue], context: JobContext
   ) throws(ComputeError) -> ExperimentOutcome {
     var outcome = try run(kind, parameters: parameters, token: context.token, progress: context.reportProgress)
     outcome.timings.concurrentJobs = context.concurrentJobs()
@@ -134,7 +134,7 @@ public final class ExperimentRunner: Sendable {
 }
 
 extension Experiment {
-  static func lane(_ parameters: ExperimentParameters, openCL: OpenCLBackend) -> String {
+  static func lane(_ parameters: JobParameters, openCL: OpenCLBackend) -> String {
     usesOpenCL(parameters) ? openCL.lane(device: parameters.int("device")) : "cpu"
   }
 }

@@ -1,3 +1,5 @@
+import Synchronization
+
 // The one bridge from the Dispatch-based pool to Swift concurrency, after NIOThreadPool.runIfActive:
 // a checked continuation resumed by the job's completion, with task cancellation forwarded to
 // cancel(id:).
@@ -31,5 +33,66 @@ extension WorkerPool {
     await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
       beginShutdownForAsync(cancelRunning: cancelRunning) { continuation.resume() }
     }
+  }
+}
+
+extension WorkerPool {
+  /// Waits until no job runs, or `grace` has passed, whichever comes first; no polling.
+  public func drain(within grace: Duration) async {
+    await withTaskGroup(of: Void.self) { group in
+      group.addTask { await self.idle() }
+      group.addTask { try? await Task.sleep(for: grace) }
+      await group.next()
+      group.cancelAll()
+    }
+  }
+
+  /// Suspends until no job runs; a cancelled caller returns at once.
+  public func idle() async {
+    let waiter = IdleWaiter()
+    await withTaskCancellationHandler {
+      await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+        waiter.install(continuation)
+        if let id = whenIdle({ waiter.resume() }) { waiter.setID(id) }
+      }
+    } onCancel: {
+      if let id = waiter.id, let action = cancelIdleWaiter(id) { action() } else { waiter.resume() }
+    }
+  }
+}
+
+/// Resumes one idle wait exactly once, from the pool or from cancellation.
+private final class IdleWaiter: Sendable {
+  private let state = Mutex<(continuation: CheckedContinuation<Void, Never>?, id: Int?, resumed: Bool, early: Bool)>(
+    (nil, nil, false, false))
+
+  var id: Int? { state.withLock { $0.id } }
+
+  func setID(_ id: Int) { state.withLock { $0.id = id } }
+
+  func install(_ continuation: CheckedContinuation<Void, Never>) {
+    let resumeNow = state.withLock { state -> Bool in
+      if state.early {
+        state.resumed = true
+        return true
+      }
+      state.continuation = continuation
+      return false
+    }
+    if resumeNow { continuation.resume() }
+  }
+
+  func resume() {
+    let continuation = state.withLock { state -> CheckedContinuation<Void, Never>? in
+      guard !state.resumed else { return nil }
+      guard let continuation = state.continuation else {
+        state.early = true
+        return nil
+      }
+      state.resumed = true
+      state.continuation = nil
+      return continuation
+    }
+    continuation?.resume()
   }
 }

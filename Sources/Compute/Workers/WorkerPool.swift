@@ -46,12 +46,16 @@ public final class WorkerPool: Sendable {
     var queued = 0
     var running: [String: Running] = [:]
     var shutdownWaiters: [@Sendable () -> Void] = []
+    /// Called, and removed, when no job runs any more (see ``whenIdle(_:)``), by id.
+    var idleWaiters: [Int: @Sendable () -> Void] = [:]
+    var nextWaiter = 0
   }
 
   /// The configuration given at init.
   public let configuration: Configuration
   private let books = Mutex(Books())
-  private let workers = DispatchQueue.global(qos: .userInitiated)
+  /// Timers for job timeouts (short closures only).
+  private let timers = DispatchQueue.global(qos: .userInitiated)
 
   /// Makes a running pool.
   public init(configuration: Configuration = Configuration()) {
@@ -170,8 +174,11 @@ public final class WorkerPool: Sendable {
     // freed when it fires.
     let token = job.token
     let seconds = job.timeout.seconds
-    workers.asyncAfter(deadline: .now() + seconds) { token.cancel(.timedOut(seconds: seconds)) }
-    workers.async { self.execute(job) }
+    timers.asyncAfter(deadline: .now() + seconds) { token.cancel(.timedOut(seconds: seconds)) }
+    // A serial queue per job runs on libdispatch's overcommitting root queue: the job gets a
+    // thread of its own even when the width-limited global queue (where the HTTP connection
+    // loops run) is busy, and a CPU-bound job never holds a thread the loops need.
+    DispatchQueue(label: "hpclab.job.\(job.lane)", qos: .userInitiated).async { self.execute(job) }
   }
 
   private func execute(_ job: Job) {
@@ -196,6 +203,10 @@ public final class WorkerPool: Sendable {
         waiters = books.shutdownWaiters
         books.shutdownWaiters = []
       }
+      if books.running.isEmpty {
+        waiters += books.idleWaiters.values
+        books.idleWaiters = [:]
+      }
       return (next, waiters)
     }
     next.forEach(dispatch)
@@ -213,7 +224,25 @@ public final class WorkerPool: Sendable {
     books.withLock { $0.running[id]?.overlaps ?? [] }
   }
 
-  // MARK: - Shutdown
+  // MARK: - Idle and shutdown
+
+  /// Calls `action` once no job runs (at once when none does); returns an id for
+  /// ``cancelIdleWaiter(_:)``, or `nil` when it was called at once.
+  func whenIdle(_ action: @escaping @Sendable () -> Void) -> Int? {
+    let id: Int? = books.withLock { books in
+      guard !books.running.isEmpty else { return nil }
+      books.nextWaiter += 1
+      books.idleWaiters[books.nextWaiter] = action
+      return books.nextWaiter
+    }
+    if id == nil { action() }
+    return id
+  }
+
+  /// Removes a waiter set by ``whenIdle(_:)``; returns it when it had not been called yet.
+  func cancelIdleWaiter(_ id: Int) -> (@Sendable () -> Void)? {
+    books.withLock { $0.idleWaiters.removeValue(forKey: id) }
+  }
 
   /// Starts shutting down and calls `whenStopped` once no job runs (at once if none does).
   func beginShutdownForAsync(cancelRunning: Bool, whenStopped: @escaping @Sendable () -> Void) {

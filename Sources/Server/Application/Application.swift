@@ -38,8 +38,11 @@ public final class Application: Sendable {
     case .unchanged: logger.info("corpus unchanged (\(corpus.contentHashHex)) from \(contentDirectory.path)")
     case .reloaded(let documents): logger.info("corpus loaded: \(documents) documents from \(contentDirectory.path)")
     }
-    self.jobs = JobService(store: store, corpus: corpus, configuration: configuration.jobs, metrics: metrics, logger: logger)
-    try jobs.start()
+    self.jobs = JobService(
+      store: store, corpus: corpus, configuration: configuration.jobs, metrics: metrics, logger: logger,
+      describe: JobFailure.describe, render: { JobResponse($0).json })
+    try jobs.recover()
+    jobs.prune()
   }
 
   /// Every route of the server, in one table: a newcomer finds where a request
@@ -64,7 +67,7 @@ public final class Application: Sendable {
   public func shutdown(_ server: HTTPServer) async {
     jobs.hub.close()
     await server.shutdown()
-    await jobs.shutdown(grace: configuration.http.shutdownGracePeriod)
+    await jobs.shutdown(grace: .milliseconds(Int(configuration.http.shutdownGracePeriod * 1000)))
   }
 
   /// Starts the HTTP server; the caller keeps it and calls `shutdown()`.
@@ -73,8 +76,7 @@ public final class Application: Sendable {
     var http = configuration.http
     let metrics = self.metrics
     http.onResponse = { exchange in
-      let path = exchange.target.split(separator: "?", maxSplits: 1).first ?? ""
-      let route = router.routePattern(for: path) ?? (exchange.status < 400 ? "static" : "unmatched")
+      let route = exchange.route ?? (exchange.status < 400 ? "static" : "unmatched")
       // Unknown methods share one label so that clients cannot mint time series.
       let method = Router.knownMethods.contains(exchange.method) ? exchange.method.rawValue : "other"
       metrics.recordRequest(method: method, route: route, status: exchange.status, seconds: exchange.seconds)

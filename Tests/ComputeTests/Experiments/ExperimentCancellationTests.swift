@@ -7,7 +7,7 @@ import Testing
 struct ExperimentCancellationTests {
   /// Runs `kind`, cancelling its token from the progress callback once `threshold` is passed.
   /// Returns the error and the last fraction reported before it.
-  func cancelMidway(_ kind: ExperimentKind, _ parameters: [String: ExperimentValue], at threshold: Double) -> (
+  func cancelMidway(_ kind: ExperimentKind, _ parameters: [String: JobValue], at threshold: Double) -> (
     ComputeError?, Double
   ) {
     let token = CancellationToken()
@@ -26,14 +26,14 @@ struct ExperimentCancellationTests {
     arguments: [
       (
         ExperimentKind.access,
-        ["n": 32, "array_mib": 1, "max_stride": 65536, "repeats": 2] as [String: ExperimentValue]
+        ["n": 32, "array_mib": 1, "max_stride": 65536, "repeats": 2] as [String: JobValue]
       ),
       (.summation, ["max_n": 100_000, "points_per_decade": 4, "repeats": 2]),
       (.solve, ["n": 20, "hilbert_max": 16, "repeats": 1]),
       (.bandwidth, ["n": 2048, "repeats": 5, "peak_gflops": 1]),
       (.vectorize, ["n": 2000, "repeats": 5]),
     ])
-  func cancellingMidSweepStops(kind: ExperimentKind, parameters: [String: ExperimentValue]) {
+  func cancellingMidSweepStops(kind: ExperimentKind, parameters: [String: JobValue]) {
     let (error, last) = cancelMidway(kind, parameters, at: 0.3)
     #expect(error?.code == .cancelled)
     #expect(last >= 0.3 && last < 1)
@@ -44,13 +44,13 @@ struct ExperimentCancellationTests {
     arguments: [
       (
         ExperimentKind.coalescing,
-        ["n": 4096, "max_stride": 64, "transpose_n": 32, "repeats": 2] as [String: ExperimentValue]
+        ["n": 4096, "max_stride": 64, "transpose_n": 32, "repeats": 2] as [String: JobValue]
       ),
       (.peak, ["work_items": 128, "iterations": 16, "repeats": 5]),
       (.divergence, ["n": 512, "work": 4, "repeats": 5]),
       (.reduction, ["n": 4096, "repeats": 5]),
     ])
-  func cancellingAnOpenCLSweepStops(kind: ExperimentKind, parameters: [String: ExperimentValue]) {
+  func cancellingAnOpenCLSweepStops(kind: ExperimentKind, parameters: [String: JobValue]) {
     let (error, last) = cancelMidway(kind, parameters, at: 0.3)
     #expect(error?.code == .cancelled)
     #expect(last < 1)
@@ -79,7 +79,7 @@ struct ExperimentCancellationTests {
 
   @Test func aPoolJobIsCancelledByThePool() throws {
     let pool = WorkerPool()
-    let parameters: [String: ExperimentValue] = ["max_n": 10_000_000, "points_per_decade": 4, "repeats": 20]
+    let parameters: [String: JobValue] = ["max_n": 10_000_000, "points_per_decade": 4, "repeats": 20]
     let used = try experimentRunner.validate(.summation, parameters: parameters)
     let done = Completion<ExperimentOutcome>()
     try pool.submit(

@@ -8,7 +8,7 @@ import Testing
 struct ExperimentRunTests {
   /// Small cases per kind, several where a parameter switches code paths. Sizes are not multiples
   /// of the work-group or tile sizes, to exercise the edges.
-  static let hostCases: [(ExperimentKind, [String: ExperimentValue])] = [
+  static let hostCases: [(ExperimentKind, [String: JobValue])] = [
     (.solve, ["n": 50, "hilbert_max": 8, "repeats": 1]),
     (.solve, ["n": 7, "hilbert_max": 2, "repeats": 1, "naive": "no"]),
     (.bandwidth, ["n": 4099, "threads": 2, "repeats": 2]),
@@ -20,7 +20,7 @@ struct ExperimentRunTests {
     (.vectorize, ["n": 5003, "repeats": 1, "operation": "axpy"]),
   ]
 
-  static let openCLCases: [(ExperimentKind, [String: ExperimentValue])] = [
+  static let openCLCases: [(ExperimentKind, [String: JobValue])] = [
     (.peak, ["work_items": 256, "iterations": 64, "chains": 2, "repeats": 1]),
     (.peak, ["work_items": 100, "iterations": 16, "chains": 3, "vector_width": 1, "dtype": "float32", "repeats": 1]),
     (.coalescing, ["n": 4099, "max_stride": 8, "transpose_n": 37, "repeats": 1]),
@@ -32,7 +32,7 @@ struct ExperimentRunTests {
   ]
 
   @Test("host kinds run and verify", arguments: hostCases)
-  func hostKindRunsAndVerifies(kind: ExperimentKind, parameters: [String: ExperimentValue]) throws {
+  func hostKindRunsAndVerifies(kind: ExperimentKind, parameters: [String: JobValue]) throws {
     let outcome = try experimentRunner.run(kind, parameters: parameters)
     expectWellFormed(outcome, kind: kind)
     for (name, value) in parameters {
@@ -41,7 +41,7 @@ struct ExperimentRunTests {
   }
 
   @Test("OpenCL kinds run and verify", .enabled(if: openCLAvailable), arguments: openCLCases)
-  func openCLKindRunsAndVerifies(kind: ExperimentKind, parameters: [String: ExperimentValue]) throws {
+  func openCLKindRunsAndVerifies(kind: ExperimentKind, parameters: [String: JobValue]) throws {
     let outcome = try experimentRunner.run(kind, parameters: parameters)
     expectWellFormed(outcome, kind: kind)
     #expect(outcome.timings.buildSeconds != nil)
@@ -132,10 +132,10 @@ struct ExperimentRunTests {
     let kinds = try #require(try JSONSerialization.jsonObject(with: data) as? [[String: Any]])
     #expect(kinds.count == ExperimentKind.allCases.count)
     let parameter = try #require((kinds.first?["parameters"] as? [[String: Any]])?.first)
-    #expect(Set(parameter.keys) == ["name", "type", "default", "min", "max", "allowed", "unit", "description"])
+    #expect(Set(parameter.keys) == ["name", "type", "default", "min", "max", "allowed", "unit", "description", "applies_when"])
   }
 }
 
-extension ExperimentValue: CustomTestStringConvertible {
+extension JobValue: CustomTestStringConvertible {
   public var testDescription: String { description }
 }

@@ -1,3 +1,4 @@
+import JSON
 import Foundation
 import Testing
 @testable import Compute
@@ -149,10 +150,13 @@ struct MatmulSpecTests {
   }
 }
 
-@Suite("MatmulSpec JSON")
-struct MatmulSpecCodableTests {
+/// matmul's parameters decoded through its schema, as a request body or a stored spec is.
+@Suite("matmul parameters")
+struct MatmulJobSchemaTests {
+  let job = MatmulJob(runner: sharedRunner)
+
   func decode(_ json: String) throws -> MatmulSpec {
-    try JSONDecoder().decode(MatmulSpec.self, from: Data(json.utf8))
+    try job.spec(from: JobSchema(kind: "matmul", parameters: job.parameters).decode(JSONValue(parsing: json)))
   }
 
   func decodeError(_ json: String) -> ComputeError? {
@@ -186,13 +190,35 @@ struct MatmulSpecCodableTests {
     #expect(error?.field == "b")
   }
 
-  @Test func roundTripsThroughJSON() throws {
+  @Test func roundTripsThroughItsStoredParameters() throws {
     for spec in [
       MatmulSpec(m: 3, k: 4, n: 5, dtype: .float64, backend: .opencl, kernel: .tiled, device: 0, repeats: 7, seed: 99),
       MatmulSpec(a: [[1, 2]], b: [[3], [4]], backend: .cpuNaive),
     ] {
-      let data = try JSONEncoder().encode(spec)
-      #expect(try JSONDecoder().decode(MatmulSpec.self, from: data) == spec)
+      let stored = MatmulJob.parameters(of: spec).json.text
+      #expect(try decode(stored) == spec)
     }
+  }
+
+  @Test func nAloneIsASquareProduct_AndErrorsNameN() throws {
+    let spec = try decode(#"{"n": 7}"#)
+    #expect(spec.m == 7 && spec.k == 7 && spec.n == 7)
+    #expect(decodeError(#"{"n": 100000}"#)?.field == "n")
+    #expect(decodeError(#"{"n": 0}"#)?.field == "n")
+  }
+
+  @Test func wrongTypesAndUnknownFieldsNameTheField() {
+    #expect(decodeError(#"{"n": "big"}"#)?.field == "n")
+    #expect(decodeError(#"{"n": 4, "nope": 1}"#)?.field == "nope")
+    #expect(decodeError(#"{"a": [[1, "x"]], "b": [[1]]}"#)?.field == "a")
+    #expect(decodeError(#"{"seed": -1}"#)?.field == "seed")
+    #expect(decodeError(#"[1, 2]"#)?.code == .invalidArgument)
+  }
+
+  @Test func kernelAppliesToOpenCLOnly() {
+    let error = thrownError { try job.prepare(json: JSONValue(parsing: #"{"n": 4, "kernel": "tiled"}"#)) } as? ComputeError
+    #expect(error?.field == "kernel")
+    let listed = job.info().parameters.first { $0.name == "kernel" }
+    #expect(listed?.appliesWhen == ["backend": "opencl"])
   }
 }

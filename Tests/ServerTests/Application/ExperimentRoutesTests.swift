@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import Application
 import TestSupport
 
 /// The experiments as jobs over real sockets: each kind runs small, verifies
@@ -65,12 +66,12 @@ import TestSupport
   /// the kind accepts (validated as a stored job would be, without running it).
   @Test func everyLinkedExperimentAndExerciseIsValidForItsKind() async throws {
     let app = try await TestApplication.start()
-    let kinds = app.application.jobs.kinds
+    let catalog = app.application.jobs.catalog
     for question in app.application.store.questions() {
       let links = question.experiments.map { ($0.kind, $0.params) } + question.exercises.map { ($0.kind, $0.params) }
       for (name, params) in links {
-        let kind = try #require(kinds[name], "question \(question.id) links an unknown kind \(name)")
-        #expect(throws: Never.self, "question \(question.id): \(name) \(params)") { _ = try kind.prepare(stored: params) }
+        let kind = try #require(catalog[name], "question \(question.id) links an unknown kind \(name)")
+        #expect(throws: Never.self, "question \(question.id): \(name) \(params)") { _ = try kind.prepare(json: params) }
       }
     }
     await app.stop()

@@ -205,8 +205,11 @@ import TestSupport
     let kinds = try #require(try await app.get("/jobs/kinds").object["kinds"] as? [[String: Any]])
     let matmul = try #require(kinds.first { $0["kind"] as? String == "matmul" })
     let parameters = try #require(matmul["parameters"] as? [[String: Any]])
-    #expect(parameters.contains { $0["name"] as? String == "backend" && ($0["choices"] as? [String])?.contains("opencl") == true })
-    #expect(parameters.contains { $0["name"] as? String == "n" && $0["maximum"] as? Int == 8192 })
+    // One shape for every kind: matmul's parameters read like an experiment's.
+    #expect(parameters.contains { $0["name"] as? String == "backend" && ($0["allowed"] as? [String])?.contains("opencl") == true })
+    #expect(parameters.contains { $0["name"] as? String == "n" && $0["max"] as? Int == 8192 })
+    #expect(parameters.contains { $0["name"] as? String == "kernel" && ($0["applies_when"] as? [String: String]) == ["backend": "opencl"] })
+    #expect(matmul["href"] as? String == "/jobs/matmul" && matmul["questions"] is [Int])
     let unknown = try await app.request("POST /jobs/teleport HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n\r\n{}")
     #expect(unknown.status == 404)
     #expect(unknown.header("Content-Type") == "application/problem+json")

@@ -23,7 +23,7 @@ import TestSupport
     #expect(html.hasPrefix("<!doctype html>"))
     #expect(html.contains("<title>How does memory coalescing work in CUDA, and why is it important? · hpclab</title>"))
     #expect(html.contains("<h1 id=\"entry-title\">How does memory coalescing work in CUDA, and why is it important?</h1>"))
-    #expect(html.contains("<span class=\"tk-kw\">def</span> sectors_per_request"), "Python highlighted on the server")
+    #expect(html.contains("<span class=\"tk-kw\">def</span> bytes_moved"), "Python highlighted on the server")
     #expect(html.contains("<pre tabindex=\"0\" data-lang=\"cuda\">"))
     #expect(html.contains("<a href=\"/questions/9\">"), "related questions")
     #expect(html.contains("href=\"/?q=coalescing\""), "keywords as searches")

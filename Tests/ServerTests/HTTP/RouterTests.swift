@@ -5,10 +5,7 @@ import Testing
 /// The router in process, without sockets.
 @Suite struct RouterTests {
   func respond(_ router: Router, _ method: HTTPMethod, _ target: String) async -> HTTPResponse {
-    switch router.respond(to: HTTPRequest(method: method, target: target), context: RequestContext()) {
-    case .now(let response): return response
-    case .later(let work): return await work()
-    }
+    await router.respond(to: HTTPRequest(method: method, target: target), context: RequestContext()).response()
   }
 
   func body(_ response: HTTPResponse) -> String {

@@ -8,7 +8,7 @@
 /// the pattern, then every access needs a new page and TLB entry).
 struct AccessExperiment: Experiment {
   static let kind = ExperimentKind.access
-  static let parameters: [ExperimentParameter] = [
+  static let parameters: [JobParameter] = [
     .int(
       "n", default: 4096, min: 16, max: 8192, unit: "elements",
       "side of the n×n float64 matrix traversed by rows and by columns"),
@@ -24,7 +24,7 @@ struct AccessExperiment: Experiment {
   let strides: [Int]
   let repeats: Int
 
-  init(_ parameters: ExperimentParameters, environment: ExperimentEnvironment) throws(ComputeError) {
+  init(_ parameters: JobParameters, environment: ExperimentEnvironment) throws(ComputeError) {
     n = parameters.int("n")
     elements = parameters.int("array_mib") << 20 / 8
     repeats = parameters.int("repeats")

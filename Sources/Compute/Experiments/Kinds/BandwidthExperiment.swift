@@ -6,7 +6,7 @@
 /// min(peak, intensity × bandwidth), with the peak from `cblas_dgemm` or given.
 struct BandwidthExperiment: Experiment {
   static let kind = ExperimentKind.bandwidth
-  static let parameters: [ExperimentParameter] = [
+  static let parameters: [JobParameter] = [
     .choice(
       "target", default: "cpu", allowed: ["cpu", "opencl", "both"],
       "where STREAM runs: host loops, the OpenCL device, or both"),
@@ -27,18 +27,18 @@ struct BandwidthExperiment: Experiment {
   ]
 
   static func machineDefault(
-    for name: String, environment: ExperimentEnvironment, values: [String: ExperimentValue]
-  ) -> ExperimentValue? {
+    for name: String, environment: ExperimentEnvironment, values: [String: JobValue]
+  ) -> JobValue? {
     guard name == "n" else { return sharedMachineDefault(for: name, environment: environment) }
     return .int(max(4 * environment.host.lastLevelCacheBytes / 8, 1024))
   }
 
-  static func usesOpenCL(_ parameters: ExperimentParameters) -> Bool { parameters.string("target") != "cpu" }
+  static func usesOpenCL(_ parameters: JobParameters) -> Bool { parameters.string("target") != "cpu" }
 
-  static func fp64Field(_ parameters: ExperimentParameters) -> String? { usesOpenCL(parameters) ? "target" : nil }
+  static func fp64Field(_ parameters: JobParameters) -> String? { usesOpenCL(parameters) ? "target" : nil }
 
   /// `target` both runs on the host as well, so it queues with host jobs.
-  static func lane(_ parameters: ExperimentParameters, openCL: OpenCLBackend) -> String {
+  static func lane(_ parameters: JobParameters, openCL: OpenCLBackend) -> String {
     parameters.string("target") == "opencl" ? openCL.lane(device: parameters.int("device")) : "cpu"
   }
 
@@ -58,7 +58,7 @@ struct BandwidthExperiment: Experiment {
     ("copy", 2, 0), ("scale", 2, 1), ("add", 3, 1), ("triad", 3, 2),
   ]
 
-  init(_ parameters: ExperimentParameters, environment: ExperimentEnvironment) throws(ComputeError) {
+  init(_ parameters: JobParameters, environment: ExperimentEnvironment) throws(ComputeError) {
     target = parameters.string("target")
     n = parameters.int("n")
     threads = parameters.int("threads")

@@ -5,7 +5,7 @@
 /// Bytes counted: one read and one write of 4 bytes per element (for the transpose too).
 struct CoalescingExperiment: Experiment {
   static let kind = ExperimentKind.coalescing
-  static let parameters: [ExperimentParameter] = [
+  static let parameters: [JobParameter] = [
     .int("n", default: 1 << 23, min: 1024, max: 1 << 26, unit: "elements", "float32 elements copied at each stride"),
     .int(
       "max_stride", default: 64, min: 1, max: 1024, unit: "elements",
@@ -22,7 +22,7 @@ struct CoalescingExperiment: Experiment {
   let repeats: Int
   let bytesPerSecondEstimate: Double
 
-  init(_ parameters: ExperimentParameters, environment: ExperimentEnvironment) throws(ComputeError) {
+  init(_ parameters: JobParameters, environment: ExperimentEnvironment) throws(ComputeError) {
     n = parameters.int("n")
     let maxStride = parameters.int("max_stride")
     strides = Array(sequence(first: 1) { $0 * 2 }.prefix { $0 <= maxStride })

@@ -3,7 +3,7 @@
 /// branch uniform per work-group (see `DivergenceKernelSource`).
 struct DivergenceExperiment: Experiment {
   static let kind = ExperimentKind.divergence
-  static let parameters: [ExperimentParameter] = [
+  static let parameters: [JobParameter] = [
     .int("n", default: 1 << 20, min: 64, max: 1 << 24, unit: "elements", "work-items, one element each"),
     .int("work", default: 256, min: 1, max: 4096, unit: "FMAs", "fused multiply-adds per element on either path"),
     .int(
@@ -26,7 +26,7 @@ struct DivergenceExperiment: Experiment {
   /// Path A is x ← fma(x, a1, b1), path B x ← fma(x, a2, b2): the same cost, different results.
   static let constants: (a1: Float, b1: Float, a2: Float, b2: Float) = (0.999, 0.001, 0.998, 0.002)
 
-  init(_ parameters: ExperimentParameters, environment: ExperimentEnvironment) throws(ComputeError) {
+  init(_ parameters: JobParameters, environment: ExperimentEnvironment) throws(ComputeError) {
     n = parameters.int("n")
     work = parameters.int("work")
     groupSize = parameters.int("group_size")

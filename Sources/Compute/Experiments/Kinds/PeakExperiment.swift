@@ -11,7 +11,7 @@
 /// cancellation check between them); the rate is 2 flops per FMA over the best run's device time.
 struct PeakExperiment: Experiment {
   static let kind = ExperimentKind.peak
-  static let parameters: [ExperimentParameter] = [
+  static let parameters: [JobParameter] = [
     .choice(
       "dtype", default: "both", allowed: ["both", "float32", "float64"],
       "precision; both runs float32 then float64 (skipped if the device has no float64)"),
@@ -30,14 +30,14 @@ struct PeakExperiment: Experiment {
   ]
 
   static func machineDefault(
-    for name: String, environment: ExperimentEnvironment, values: [String: ExperimentValue]
-  ) -> ExperimentValue? {
+    for name: String, environment: ExperimentEnvironment, values: [String: JobValue]
+  ) -> JobValue? {
     guard name == "work_items" else { return sharedMachineDefault(for: name, environment: environment) }
     guard case .int(let device) = values["device"] else { return .int(2048) }
     return .int(min(2048 * max(environment.device(device)?.computeUnits ?? 1, 1), 1 << 22))
   }
 
-  static func fp64Field(_ parameters: ExperimentParameters) -> String? {
+  static func fp64Field(_ parameters: JobParameters) -> String? {
     parameters.string("dtype") == "float64" ? "dtype" : nil
   }
 
@@ -56,7 +56,7 @@ struct PeakExperiment: Experiment {
   static let b = 1.5 * 0x1p-10
   static let c = 1.5
 
-  init(_ parameters: ExperimentParameters, environment: ExperimentEnvironment) throws(ComputeError) {
+  init(_ parameters: JobParameters, environment: ExperimentEnvironment) throws(ComputeError) {
     let device = parameters.int("device")
     let fp64 = environment.device(device)?.fp64 ?? false
     switch parameters.string("dtype") {

@@ -8,7 +8,7 @@
 /// against a float64 host sum; bandwidth counts the 4 bytes of each input element read once.
 struct ReductionExperiment: Experiment {
   static let kind = ExperimentKind.reduction
-  static let parameters: [ExperimentParameter] = [
+  static let parameters: [JobParameter] = [
     .int("n", default: 1 << 22, min: 1, max: 1 << 26, unit: "elements", "float32 values summed (uniform in [0, 1))"),
     .int(
       "group_size", default: 256, min: 2, max: 1024, allowed: [2, 4, 8, 16, 32, 64, 128, 256, 512, 1024],
@@ -36,7 +36,7 @@ struct ReductionExperiment: Experiment {
   /// Elements per atomic launch, so that a cancellation waits for one short launch at most.
   static let atomicChunk = 1 << 20
 
-  init(_ parameters: ExperimentParameters, environment: ExperimentEnvironment) throws(ComputeError) {
+  init(_ parameters: JobParameters, environment: ExperimentEnvironment) throws(ComputeError) {
     n = parameters.int("n")
     groupSize = parameters.int("group_size")
     perItem = parameters.int("per_item")

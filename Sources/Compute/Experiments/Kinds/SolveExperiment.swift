@@ -9,7 +9,7 @@
 /// what the library buys.
 struct SolveExperiment: Experiment {
   static let kind = ExperimentKind.solve
-  static let parameters: [ExperimentParameter] = [
+  static let parameters: [JobParameter] = [
     .int("n", default: 1000, min: 2, max: 3000, unit: "rows", "order of the random system"),
     .int(
       "hilbert_max", default: 14, min: 2, max: 20, unit: "rows",
@@ -27,7 +27,7 @@ struct SolveExperiment: Experiment {
   let repeats: Int
   let seed: UInt64
 
-  init(_ parameters: ExperimentParameters, environment: ExperimentEnvironment) throws(ComputeError) {
+  init(_ parameters: JobParameters, environment: ExperimentEnvironment) throws(ComputeError) {
     n = parameters.int("n")
     hilbertMax = parameters.int("hilbert_max")
     naive = parameters.string("naive") == "yes"

@@ -11,7 +11,7 @@
 /// an exact sum in 128-bit fixed point (each float32 scaled by 2⁹⁶, exact for these data).
 struct SummationExperiment: Experiment {
   static let kind = ExperimentKind.summation
-  static let parameters: [ExperimentParameter] = [
+  static let parameters: [JobParameter] = [
     .int(
       "max_n", default: 10_000_000, min: 1000, max: 100_000_000, unit: "elements",
       "largest n of the sweep, which starts at 10^3"),
@@ -29,7 +29,7 @@ struct SummationExperiment: Experiment {
   let repeats: Int
   let seed: UInt64
 
-  init(_ parameters: ExperimentParameters, environment: ExperimentEnvironment) throws(ComputeError) {
+  init(_ parameters: JobParameters, environment: ExperimentEnvironment) throws(ComputeError) {
     maxN = parameters.int("max_n")
     distribution = parameters.string("distribution")
     repeats = parameters.int("repeats")

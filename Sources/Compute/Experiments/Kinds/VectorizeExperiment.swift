@@ -7,7 +7,7 @@
 /// (Python adds bytecode dispatch and reference counting on top, so it is slower still.)
 struct VectorizeExperiment: Experiment {
   static let kind = ExperimentKind.vectorize
-  static let parameters: [ExperimentParameter] = [
+  static let parameters: [JobParameter] = [
     .choice(
       "operation", default: "dot", allowed: ["dot", "axpy"], "the computation: the dot product x·y, or y ← a·x + y"),
     .int("n", default: 1_000_000, min: 1000, max: 10_000_000, unit: "elements", "vector length"),
@@ -22,7 +22,7 @@ struct VectorizeExperiment: Experiment {
   /// The scalar a of axpy.
   static let a = 2.5
 
-  init(_ parameters: ExperimentParameters, environment: ExperimentEnvironment) throws(ComputeError) {
+  init(_ parameters: JobParameters, environment: ExperimentEnvironment) throws(ComputeError) {
     operation = parameters.string("operation")
     n = parameters.int("n")
     repeats = parameters.int("repeats")

@@ -1,49 +1,64 @@
+import AsyncBridge
 import Compute
 import Content
 import Foundation
-import HTTP
+import JSON
 import Logging
 import Store
 import Synchronization
 
-/// Compute jobs from request to record: validates and persists a job, runs it
-/// on the worker pool, records its progress, timings, result and errors in the
-/// store, and publishes events for streams and long polls.
+/// Compute jobs from submission to record: validates and persists a job, runs it on the worker
+/// pool, records its progress, timings, result and errors in the store, and publishes events for
+/// streams and long polls. It knows no HTTP: it takes a kind's name and a decoded body, throws
+/// ``ComputeError`` and ``JobServiceError``, and renders stored errors and status events with
+/// closures the application gives it.
 ///
-/// Nothing is lost: a job is in SQLite before it is queued; a finished job's
-/// result matrix is a `.npy` file written before its status says `succeeded`;
-/// on start, jobs left `running` by a crash are marked failed ("interrupted by
-/// restart") and `queued` ones are queued again.
+/// Nothing is lost: a job is in SQLite before it is queued; a finished job's result matrix is a
+/// `.npy` file written before its status says `succeeded`; on start, jobs left `running` by a
+/// crash are marked failed ("interrupted by restart") and `queued` ones are queued again.
+///
+/// Store calls block; the `async` methods run them through `BlockingWork` (never on the
+/// cooperative pool), the pool's callbacks run them on the pool's own threads.
 final class JobService: Sendable {
   let store: Store
-  let runner: MatmulRunner
   let pool: WorkerPool
   let hub = JobEventHub()
   let configuration: Configuration
-  private let logger: Logger
+  /// Every kind this machine runs.
+  let catalog: JobCatalog
   /// The device catalog, read once (OpenCL enumeration is slow).
   let devices: DeviceCatalog
-  private let pruneTimer = Mutex<DispatchSourceTimerBox?>(nil)
-
+  /// Questions whose answers link each kind (by kind name).
+  let questionsByKind: [String: [Int]]
+  private let logger: Logger
   private let metrics: ServerMetrics
+  /// The stored form of a failure (a problem object), from the application's error mapping.
+  private let describe: @Sendable (any Error) -> JSONValue
+  /// The `status` event's data for a job (the API's job object).
+  private let render: @Sendable (JobRecord) -> JSONValue
 
-  init(store: Store, corpus: Corpus, configuration: Configuration, metrics: ServerMetrics, logger: Logger) {
+  init(
+    store: Store, corpus: Corpus, configuration: Configuration, metrics: ServerMetrics, logger: Logger,
+    describe: @escaping @Sendable (any Error) -> JSONValue, render: @escaping @Sendable (JobRecord) -> JSONValue
+  ) {
     self.store = store
     self.metrics = metrics
     self.configuration = configuration
     self.logger = logger
-    runner = MatmulRunner(configuration: .init(limits: configuration.limits))
+    self.describe = describe
+    self.render = render
+    let matmul = MatmulRunner(configuration: .init(limits: configuration.limits))
     pool = WorkerPool(
       configuration: .init(queueCapacity: configuration.queueCapacity, jobTimeout: .seconds(configuration.jobTimeoutSeconds)))
-    devices = runner.deviceCatalog()
+    devices = matmul.deviceCatalog()
     let experiments = ExperimentRunner(
-      configuration: .init(memoryBudgetBytes: configuration.limits.memoryBudgetBytes), openCL: runner.openCL)
-    var kinds: [String: any JobKind] = ["matmul": MatmulJobKind(runner: runner)]
-    for kind in ExperimentKind.allCases {
-      let questions = corpus.questions.filter { $0.experiments.contains { $0.kind == kind.rawValue } }.map(\.id)
-      kinds[kind.rawValue] = ExperimentJobKind(kind: kind, runner: experiments, questions: questions)
+      configuration: .init(memoryBudgetBytes: configuration.limits.memoryBudgetBytes), openCL: matmul.openCL)
+    catalog = JobCatalog(matmul: matmul, experiments: experiments)
+    var questions: [String: [Int]] = [:]
+    for question in corpus.questions {
+      for kind in Set(question.experiments.map(\.kind)) { questions[kind, default: []].append(question.id) }
     }
-    registeredKinds = kinds
+    questionsByKind = questions
     if !devices.openCL.available {
       logger.warning("OpenCL backend unavailable: \(devices.openCL.reason ?? "no platform")")
     }
@@ -51,37 +66,29 @@ final class JobService: Sendable {
 
   // MARK: - Start and stop
 
-  /// Recovers from the last run, prunes old jobs, and starts the hourly prune.
-  func start() throws {
+  /// Recovers from the last run: marks interrupted jobs failed and queues the queued ones again.
+  func recover() throws {
     let recovery = try store.recoverAfterRestart()
     if !recovery.interrupted.isEmpty {
       logger.warning("marked \(recovery.interrupted.count) jobs failed: interrupted by restart")
     }
     for job in recovery.queued {
       do {
-        guard let kind = registeredKinds[job.kind] else { throw Problem.notFound("unknown job kind \(job.kind)") }
-        try enqueue(job.id, try kind.prepare(stored: job.spec))
+        guard let kind = catalog[job.kind] else { throw JobServiceError.unknownKind(job.kind, known: catalog.names) }
+        try enqueue(job.id, try kind.prepare(json: job.spec))
       } catch {
         logger.error("could not queue job \(job.id) again: \(error)")
-        _ = try? store.updateJob(id: job.id, .failed(error: Self.problemValue(for: error)))
+        _ = try? store.updateJob(id: job.id, .failed(error: describe(error)))
       }
     }
     if !recovery.queued.isEmpty { logger.info("queued \(recovery.queued.count) jobs again after restart") }
-    prune()
-    let timer = DispatchSource.makeTimerSource(queue: .global(qos: .utility))
-    timer.schedule(deadline: .now() + 3600, repeating: 3600)
-    timer.setEventHandler { [weak self] in self?.prune() }
-    timer.activate()
-    pruneTimer.withLock { $0 = DispatchSourceTimerBox(timer: timer) }
   }
 
-  /// Ends event streams, lets running jobs finish within `grace` seconds, then
-  /// cancels them; queued jobs stay queued in the store and run after a restart.
-  func shutdown(grace: Double) async {
-    pruneTimer.withLock { $0?.timer.cancel() }
+  /// Ends event streams, lets running jobs finish within `grace` seconds, then cancels them;
+  /// queued jobs stay queued in the store and run after a restart.
+  func shutdown(grace: Duration) async {
     hub.close()
-    let deadline = Date().addingTimeInterval(grace)
-    while !pool.runningJobs.isEmpty && Date() < deadline { try? await Task.sleep(for: .milliseconds(50)) }
+    await pool.drain(within: grace)
     await pool.shutdown(cancelRunning: true)
   }
 
@@ -98,47 +105,43 @@ final class JobService: Sendable {
 
   // MARK: - Submitting
 
-  struct Submission {
+  struct Submission: Sendable {
     var job: JobRecord
     /// False when an `Idempotency-Key` returned an existing job.
     var isNew: Bool
   }
 
-  /// The kinds this server runs, by name.
-  var kinds: [String: any JobKind] { registeredKinds }
-  private let registeredKinds: [String: any JobKind]
-
-  /// Validates, records and queues a job of the named kind from a request.
-  func submit(kind name: String, _ request: HTTPRequest) throws -> Submission {
-    guard let kind = registeredKinds[name] else {
-      throw Problem.notFound("No job kind \(name); GET /jobs/kinds lists them.")
-    }
-    let prepared = try kind.prepare(request)
-    let key = try Self.idempotencyKey(request)
-    let isRetry = try key.map { try store.job(idempotencyKey: $0) != nil } ?? false
-    if !isRetry, pool.queuedCount >= configuration.queueCapacity {
-      throw ComputeError(
-        .queueFull, message: "the job queue is full (\(configuration.queueCapacity) jobs waiting); try again later",
-        limit: configuration.queueCapacity)
-    }
-    let insertion = try store.insertJob(
-      NewJob(kind: name, spec: prepared.spec, idempotencyKey: key, requestHash: Self.hash(request.body)))
-    switch insertion {
-    case .existing(let job):
-      return Submission(job: job, isNew: false)
-    case .conflict:
-      throw Problem(
-        status: .unprocessableContent,
-        detail: "The Idempotency-Key was already used with a different request body.",
-        extensions: ["field": .string("Idempotency-Key")])
-    case .inserted(let job):
-      do {
-        try enqueue(job.id, prepared)
-      } catch {
-        _ = try? store.deleteJob(id: job.id)  // never queued: leave no record behind
-        throw error
+  /// Validates, records and queues a job of the named kind. `body` is the request's JSON (`nil`
+  /// for an empty body: every default); `requestHash` tells a retry from a conflicting reuse of
+  /// `idempotencyKey`.
+  func submit(kind name: String, body: JSONValue?, idempotencyKey key: String?, requestHash: String) async throws
+    -> Submission
+  {
+    guard let kind = catalog[name] else { throw JobServiceError.unknownKind(name, known: catalog.names) }
+    let prepared = try kind.prepare(json: body)
+    return try await BlockingWork.run { [self] in
+      let isRetry = try key.map { try store.job(idempotencyKey: $0) != nil } ?? false
+      if !isRetry, pool.queuedCount >= configuration.queueCapacity {
+        throw ComputeError(
+          .queueFull, message: "the job queue is full (\(configuration.queueCapacity) jobs waiting); try again later",
+          limit: configuration.queueCapacity)
       }
-      return Submission(job: job, isNew: true)
+      let insertion = try store.insertJob(
+        NewJob(kind: name, spec: prepared.parameters.json, idempotencyKey: key, requestHash: requestHash))
+      switch insertion {
+      case .existing(let job):
+        return Submission(job: job, isNew: false)
+      case .conflict:
+        throw JobServiceError.idempotencyConflict
+      case .inserted(let job):
+        do {
+          try enqueue(job.id, prepared)
+        } catch {
+          _ = try? store.deleteJob(id: job.id)  // never queued: leave no record behind
+          throw error
+        }
+        return Submission(job: job, isNew: true)
+      }
     }
   }
 
@@ -150,6 +153,7 @@ final class JobService: Sendable {
       completion: { [self] result in finish(id, result) })
   }
 
+  /// On a pool thread.
   private func run(_ id: String, _ prepared: PreparedJob, context: JobContext) throws -> JobOutput {
     let started: JobRecord
     do {
@@ -162,6 +166,7 @@ final class JobService: Sendable {
     return try prepared.run(context) { reporter.report($0) }
   }
 
+  /// On a pool thread, after the job's work ends.
   private func finish(_ id: String, _ result: Result<JobOutput, any Error>) {
     do {
       let record: JobRecord
@@ -171,15 +176,14 @@ final class JobService: Sendable {
         let queueWait = previous.flatMap { job in job.startedAt.map { $0.timeIntervalSince(job.createdAt) } }
         record = try store.updateJob(
           id: id, .succeeded(result: output.result, timings: Self.timingsValue(output.timings, queueWait: queueWait)),
-          payload: output.payload)
+          payload: output.payload.map { Data($0) })
       case .failure(let error as ComputeError) where error.code == .cancelled:
         record = try store.updateJob(id: id, .cancelled(reason: error.message))
       case .failure(let error as ComputeError) where error.code == .shuttingDown:
         guard let job = try store.job(id: id), job.status == .running else { return }  // queued: runs after restart
-        record = try store.updateJob(id: id, .failed(error: Self.problemValue(for: Problem(
-          status: .serviceUnavailable, detail: "interrupted by shutdown"))))
+        record = try store.updateJob(id: id, .failed(error: describe(JobInterruption.shutdown)))
       case .failure(let error):
-        record = try store.updateJob(id: id, .failed(error: Self.problemValue(for: error)))
+        record = try store.updateJob(id: id, .failed(error: describe(error)))
       }
       publishStatus(record)
       if let started = record.startedAt, let finished = record.finishedAt {
@@ -195,14 +199,26 @@ final class JobService: Sendable {
 
   // MARK: - Reading, waiting, cancelling
 
-  func job(_ id: String) throws -> JobRecord {
-    guard let job = try store.job(id: id) else { throw Problem.notFound("No job with id \(id).") }
+  /// The job with this id.
+  func job(_ id: String) async throws -> JobRecord {
+    try await BlockingWork.run { [self] in try jobNow(id) }
+  }
+
+  /// The job with this id, read on the calling thread (for callers already off the loops).
+  func jobNow(_ id: String) throws -> JobRecord {
+    guard let job = try store.job(id: id) else { throw JobServiceError.jobNotFound(id) }
     return job
   }
 
-  /// The job once it has finished, or as it is after `seconds`.
+  /// Recent jobs, newest first.
+  func jobs(status: JobStatus?, limit: Int) async throws -> [JobRecord] {
+    try await BlockingWork.run { [self] in try store.jobs(status: status, limit: limit) }
+  }
+
+  /// The job once it has finished, or as it is after `seconds`, or when the caller is cancelled
+  /// (its client went away).
   func waitForFinish(_ id: String, seconds: Double) async throws -> JobRecord {
-    let current = try job(id)
+    let current = try await job(id)
     guard !current.status.isFinished, seconds > 0 else { return current }
     let subscription = hub.subscribe(job: id, after: Int.max)
     if let stream = subscription.stream {
@@ -215,24 +231,21 @@ final class JobService: Sendable {
         group.cancelAll()
       }
     }
-    return try job(id)
+    try Task.checkCancellation()
+    return try await job(id)
   }
 
-  /// Cancels a queued job at once and signals a running one; waits up to about
-  /// a second for a running one to stop. A finished job is a 409.
+  /// Cancels a queued job at once and signals a running one; waits up to about a second for a
+  /// running one to stop. A finished job is ``JobServiceError/alreadyFinished(status:)``.
   func cancel(_ id: String) async throws -> JobRecord {
-    let current = try job(id)
-    guard !current.status.isFinished else {
-      throw Problem(
-        status: .conflict, detail: "The job has already finished (\(current.status.rawValue)).",
-        extensions: ["job_status": .string(current.status.rawValue)])
-    }
+    let current = try await job(id)
+    guard !current.status.isFinished else { throw JobServiceError.alreadyFinished(status: current.status.rawValue) }
     switch pool.cancel(id: id) {
     case .removedFromQueue, .signalledRunning:
       break
     case .notFound:
       // Not in the pool (a window between insert and queueing, or after shutdown): record it here.
-      _ = try? store.updateJob(id: id, .cancelled(reason: "the job was cancelled"))
+      _ = try? await BlockingWork.run { [self] in try store.updateJob(id: id, .cancelled(reason: "the job was cancelled")) }
     }
     return try await waitForFinish(id, seconds: 1.5)
   }
@@ -240,11 +253,11 @@ final class JobService: Sendable {
   // MARK: - Events
 
   func publishStatus(_ job: JobRecord) {
-    hub.publish(job: job.id, name: "status", data: JobResponse(job).json.encoded(), isFinal: job.status.isFinished)
+    hub.publish(job: job.id, name: "status", data: render(job).encoded(), isFinal: job.status.isFinished)
   }
 
   fileprivate func publishProgress(_ id: String, _ fraction: Double) {
-    let data = HTTP.JSONValue.object([("id", .string(id)), ("progress", .number((fraction * 1000).rounded() / 1000))])
+    let data: JSONValue = ["id": .string(id), "progress": .double((fraction * 1000).rounded() / 1000)]
     hub.publish(job: id, name: "progress", data: data.encoded())
   }
 
@@ -254,15 +267,7 @@ final class JobService: Sendable {
 
   // MARK: - Values
 
-  static func idempotencyKey(_ request: HTTPRequest) throws -> String? {
-    guard let key = request.headers["Idempotency-Key"] else { return nil }
-    guard !key.isEmpty, key.utf8.count <= 255 else {
-      throw Problem.badRequest("Idempotency-Key must be 1 to 255 characters.", field: "Idempotency-Key")
-    }
-    return key
-  }
-
-  /// FNV-1a over the body: the same key with another body is a conflict.
+  /// FNV-1a over the body: the same idempotency key with another body is a conflict.
   static func hash(_ bytes: [UInt8]) -> String {
     var hash: UInt64 = 0xcbf2_9ce4_8422_2325
     for byte in bytes {
@@ -272,12 +277,8 @@ final class JobService: Sendable {
     return String(hash, radix: 16)
   }
 
-  static func value<T: Encodable>(of value: T) -> BodyValue {
-    (try? JSONDecoder().decode(BodyValue.self, from: JSONEncoder().encode(value))) ?? .null
-  }
-
   /// The kind's timings plus the wait in the queue (seconds).
-  static func timingsValue(_ timings: BodyValue, queueWait: Double?) -> BodyValue {
+  static func timingsValue(_ timings: JSONValue, queueWait: Double?) -> JSONValue {
     guard case .object(var members) = timings else { return timings }
     if let queueWait { members["queue_wait_seconds"] = .double(max(0, queueWait)) }
     if members["note"] == nil {
@@ -286,21 +287,19 @@ final class JobService: Sendable {
     }
     return .object(members)
   }
-
-  static func problemValue(for error: any Error) -> BodyValue {
-    let problem = (error as? any HTTPResponseError)?.problem
-      ?? Problem(status: .internalServerError, detail: "The job failed: \(error)")
-    return (try? JSONDecoder().decode(BodyValue.self, from: Data(problem.jsonObject.encoded()))) ?? .null
-  }
 }
 
-/// Throttles progress: events at most every 50 ms (or on reaching 1), store
-/// writes at most once a second.
-private final class ProgressReporter: @unchecked Sendable {  // used on the one pool thread running the job
+/// A job that was running when the server stopped (stored as its failure).
+enum JobInterruption: Error, Sendable {
+  case shutdown
+}
+
+/// Throttles progress: events at most every 50 ms (or on reaching 1), store writes at most once
+/// a second. Called from the one pool thread running the job; the lock keeps it honest anyway.
+private final class ProgressReporter: Sendable {
   let id: String
   unowned let service: JobService
-  private var lastEvent = 0.0
-  private var lastWrite = 0.0
+  private let last = Mutex<(event: ContinuousClock.Instant?, write: ContinuousClock.Instant?)>((nil, nil))
 
   init(id: String, service: JobService) {
     self.id = id
@@ -308,21 +307,17 @@ private final class ProgressReporter: @unchecked Sendable {  // used on the one 
   }
 
   func report(_ fraction: Double) {
-    let now = System.monotonicSeconds()
-    if now - lastEvent >= 0.05 || fraction >= 1 {
-      lastEvent = now
-      service.publishProgress(id, fraction)
+    let time = ContinuousClock.now
+    let (event, write) = last.withLock { last -> (Bool, Bool) in
+      let event = last.event.map { $0.duration(to: time) >= .milliseconds(50) } ?? true || fraction >= 1
+      let write = last.write.map { $0.duration(to: time) >= .seconds(1) } ?? true
+      if event { last.event = time }
+      if write { last.write = time }
+      return (event, write)
     }
-    if now - lastWrite >= 1 {
-      lastWrite = now
-      service.persistProgress(id, fraction)
-    }
+    if event { service.publishProgress(id, fraction) }
+    if write { service.persistProgress(id, fraction) }
   }
-}
-
-/// The prune timer, kept under a lock. Dispatch sources are thread-safe.
-struct DispatchSourceTimerBox: @unchecked Sendable {
-  let timer: DispatchSourceTimer
 }
 
 extension ComputeError {

@@ -1,3 +1,4 @@
+import JSON
 import Content
 import Store
 
@@ -43,7 +44,7 @@ struct QuestionResponse: Encodable {
 /// An experiment that demonstrates an answer: `POST` its `params` to `href` to run it here.
 struct ExperimentLink: Encodable {
   var kind: String
-  var params: Content.JSONValue
+  var params: JSONValue
   var title: String
   var href: String
 
@@ -59,7 +60,7 @@ struct ExperimentLink: Encodable {
 struct ExerciseLink: Encodable {
   var prompt: String
   var kind: String
-  var params: Content.JSONValue
+  var params: JSONValue
   var observe: String
   var explanation: String
   var href: String

@@ -1,3 +1,4 @@
+import JSON
 import Store
 
 /// The envelope of every search and listing: `/questions`, `/keywords`, `/tables`, `/search`.
@@ -100,14 +101,14 @@ import Content
 import HTTP
 
 /// The HTTP module's ordered JSON writer (Content has a JSONValue of its own for experiment parameters).
-private typealias JSON = HTTP.JSONValue
+private typealias JSON = JSONValue
 
 // The search envelope is the hot path of the knowledge API: it is written
 // through `JSON` (a direct byte writer) rather than `JSONEncoder`, which
 // cost most of the time of a cached search in `make bench`. Keys are sorted,
 // as `JSONEncoder` writes them elsewhere.
 extension SearchResponse {
-  var json: HTTP.JSONValue {
+  var json: JSONValue {
     let topics: [(String, JSON)] = facets.topic.keys.sorted().map { ($0, JSON.number(Double(facets.topic[$0]!))) }
     let members: [(String, JSON)] = [
       ("facets", .object([("topic", .object(topics))])),
@@ -126,7 +127,7 @@ extension SearchResponse {
 }
 
 extension SearchResult {
-  var json: HTTP.JSONValue {
+  var json: JSONValue {
     var members: [(String, JSON)] = [("href", .string(href))]
     if let id { members.append(("id", .number(Double(id)))) }
     members.append(("kind", .string(kind)))

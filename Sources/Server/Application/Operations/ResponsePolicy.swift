@@ -17,11 +17,12 @@ struct ResponsePolicy: HTTPResponder {
     if let corsOrigin, request.method == .options, request.headers["Access-Control-Request-Method"] != nil {
       return .now(preflight(origin: corsOrigin, request: request))
     }
-    switch router.respond(to: request, context: context) {
+    let reply = router.respond(to: request, context: context)
+    switch reply.body {
     case .now(let response):
-      return .now(decorate(response))
+      return HTTPReply(.now(decorate(response)), route: reply.route)
     case .later(let work):
-      return .later { decorate(await work()) }
+      return HTTPReply(.later { decorate(await work()) }, route: reply.route)
     }
   }
 

@@ -1,3 +1,4 @@
+import JSON
 import Compute
 import Foundation
 import HTTP
@@ -9,17 +10,23 @@ extension Application {
   func addJobRoutes(to router: inout Router) {
     let jobs = self.jobs
     let access = self.access
-    router.get("/jobs/kinds") { _, _ in
-      .json(.object([("kinds", .array(jobs.kinds.keys.sorted().map { jobs.kinds[$0]!.description }))]))
-    }
-    // `POST /jobs/{kind}`: the pattern shares `/jobs/{id}` with GET and DELETE.
-    router.post("/jobs/{id}") { request, context async throws in
+    let kinds = JSONValue.object([
+      ("kinds", .array(jobs.catalog.names.map { JobKindResponse(jobs.catalog[$0]!.info(), questions: jobs.questionsByKind[$0] ?? []).json }))
+    ])
+    router.get("/jobs/kinds") { _, _ in .json(kinds) }
+    router.post("/jobs/{kind}") { request, context async throws in
       try access.authorize(request)
-      let kind = context.parameters["id"] ?? ""
-      guard jobs.kinds[kind] != nil else { throw Problem.notFound("No job kind \(kind); GET /jobs/kinds lists them.") }
+      let kind = context.parameters["kind"] ?? ""
+      guard let jobKind = jobs.catalog[kind] else { throw JobServiceError.unknownKind(kind, known: jobs.catalog.names) }
       let wait = try Self.preferredWait(request, maximum: jobs.configuration.maximumWaitSeconds)  // before anything runs
+      let key = try Self.idempotencyKey(request)
+      let body = try JobRequestBody.decode(request)
+      if body == nil, jobKind.requiresBody {
+        throw Problem.badRequest("The body is empty; send a JSON object such as {\"n\": 256}.")
+      }
       try access.admitJob(from: context.remoteAddress)
-      let submission = try jobs.submit(kind: kind, request)
+      let submission = try await jobs.submit(
+        kind: kind, body: body, idempotencyKey: key, requestHash: JobService.hash(request.body))
       var job = submission.job
       let headers: HTTPHeaders = ["Location": "/jobs/\(job.id)"]
       if let wait {
@@ -32,27 +39,25 @@ extension Application {
       }
       return .json(JobResponse(job).json, status: submission.isNew ? .accepted : .ok, headers: headers)
     }
-    router.get("/jobs") { request, _ in
-      if Negotiation.wantsHTML(request) { return try Self.jobsPage(request, jobs) }
-      var status: JobStatus?
-      if let text = request.query("status") {
-        guard let parsed = JobStatus(rawValue: text) else {
-          throw Problem.badRequest(
-            "status must be one of \(JobStatus.allCases.map(\.rawValue).joined(separator: ", ")).", field: "status")
-        }
-        status = parsed
-      }
+    router.get("/jobs") { request, _ async throws in
+      let status = try Self.statusFilter(request)
       let limit = try QueryParameters(request: request).limit(default: 50)
-      let list = try jobs.store.jobs(status: status, limit: limit)
+      let list = try await jobs.jobs(status: status, limit: limit)
+      if Negotiation.wantsHTML(request) {
+        var response = JobsPage(jobs: list, status: status, queued: jobs.pool.queuedCount, running: jobs.pool.runningJobs)
+          .response()
+        response.headers.add("Vary", "Accept")
+        return response
+      }
       return .json(
         .object([
-          ("jobs", .array(list.map { JobResponse($0).json })), ("limit", .number(Double(limit))),
-          ("queued", .number(Double(jobs.pool.queuedCount))), ("running", .array(jobs.pool.runningJobs.map(JSONValue.string))),
+          ("jobs", .array(list.map { JobResponse($0).json })), ("limit", .int(limit)),
+          ("queued", .int(jobs.pool.queuedCount)), ("running", .array(jobs.pool.runningJobs.map(JSONValue.string))),
         ]))
     }
     router.get("/jobs/{id}") { request, context async throws in
       let id = context.parameters["id"] ?? ""
-      guard let text = request.query("wait") else { return .json(JobResponse(try jobs.job(id)).json) }
+      guard let text = request.query("wait") else { return .json(JobResponse(try await jobs.job(id)).json) }
       guard let seconds = Double(text), seconds >= 0, seconds.isFinite else {
         throw Problem.badRequest("wait must be a number of seconds.", field: "wait")
       }
@@ -64,12 +69,31 @@ extension Application {
       let job = try await jobs.cancel(context.parameters["id"] ?? "")
       return .json(JobResponse(job).json, status: job.status.isFinished ? .ok : .accepted)
     }
-    router.get("/jobs/{id}/events") { request, context in
-      try Self.eventStream(jobs, id: context.parameters["id"] ?? "", request: request)
+    router.get("/jobs/{id}/events") { request, context async throws in
+      try await Self.eventStream(jobs, id: context.parameters["id"] ?? "", request: request)
     }
-    router.get("/jobs/{id}/result") { request, context in
+    router.getBlocking("/jobs/{id}/result") { request, context in
       try Self.result(jobs, id: context.parameters["id"] ?? "", request: request)
     }
+  }
+
+  /// `?status=` of the job listing.
+  static func statusFilter(_ request: HTTPRequest) throws -> JobStatus? {
+    guard let text = request.query("status") else { return nil }
+    guard let parsed = JobStatus(rawValue: text) else {
+      throw Problem.badRequest(
+        "status must be one of \(JobStatus.allCases.map(\.rawValue).joined(separator: ", ")).", field: "status")
+    }
+    return parsed
+  }
+
+  /// The `Idempotency-Key` header, 1 to 255 characters, or nil.
+  static func idempotencyKey(_ request: HTTPRequest) throws -> String? {
+    guard let key = request.headers["Idempotency-Key"] else { return nil }
+    guard !key.isEmpty, key.utf8.count <= 255 else {
+      throw Problem.badRequest("Idempotency-Key must be 1 to 255 characters.", field: "Idempotency-Key")
+    }
+    return key
   }
 
   /// `Prefer: wait=N` (RFC 7240 §4.3), capped; nil when absent.
@@ -93,8 +117,8 @@ extension Application {
 
   /// Server-Sent Events: `progress` and `status` events, each with an `id`;
   /// `Last-Event-ID` resumes after that event. The stream ends with the job.
-  static func eventStream(_ jobs: JobService, id: String, request: HTTPRequest) throws -> HTTPResponse {
-    let job = try jobs.job(id)
+  static func eventStream(_ jobs: JobService, id: String, request: HTTPRequest) async throws -> HTTPResponse {
+    let job = try await jobs.job(id)
     let lastEventID = request.headers["Last-Event-ID"].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
     let subscription = jobs.hub.subscribe(job: id, after: lastEventID)
     let snapshot = JobResponse(job).json.encoded()
@@ -125,7 +149,7 @@ extension Application {
 
   /// The result matrix: JSON `{"shape","dtype","data"}`, or `.npy` for `Accept: application/x-npy`.
   static func result(_ jobs: JobService, id: String, request: HTTPRequest) throws -> HTTPResponse {
-    let job = try jobs.job(id)
+    let job = try jobs.jobNow(id)
     guard job.status == .succeeded else {
       throw Problem(
         status: .conflict, detail: "The job has no result: it is \(job.status.rawValue).",

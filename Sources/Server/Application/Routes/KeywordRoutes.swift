@@ -7,7 +7,7 @@ extension Application {
   func addKeywordRoutes(to router: inout Router) {
     let store = self.store
     let metrics = self.metrics
-    router.get("/keywords") { request, _ in
+    router.getBlocking("/keywords") { request, _ in
       let parameters = QueryParameters(request: request)
       if let text = try parameters.text() {
         let query = try parameters.searchQuery(text, kinds: [.keyword], topic: nil)

@@ -5,7 +5,7 @@ extension Application {
   /// `GET /metrics`: Prometheus text format. Gauges (connections, queue depth,
   /// jobs by kind and status) are read when scraped.
   func addMetricsRoutes(to router: inout Router) {
-    router.get("/metrics") { [self] _, _ in
+    router.getBlocking("/metrics") { [self] _, _ in
       metrics.set("hpclab_http_open_connections", to: Double(openConnections))
       metrics.set("hpclab_jobs_queued", to: Double(jobs.pool.queuedCount))
       metrics.set("hpclab_jobs_running", to: Double(jobs.pool.runningJobs.count))

@@ -7,7 +7,7 @@ extension Application {
   func addQuestionRoutes(to router: inout Router) {
     let store = self.store
     let metrics = self.metrics
-    router.get("/questions") { request, _ in
+    router.getBlocking("/questions") { request, _ in
       let parameters = QueryParameters(request: request)
       if let text = try parameters.text() {
         let query = try parameters.searchQuery(text, kinds: [.question], topic: parameters.topic())

@@ -8,7 +8,7 @@ extension Application {
   func addSearchRoutes(to router: inout Router) {
     let store = self.store
     let metrics = self.metrics
-    router.get("/search") { request, _ in
+    router.getBlocking("/search") { request, _ in
       let parameters = QueryParameters(request: request)
       guard let text = try parameters.text() else {
         throw Problem.badRequest("Give the search text in q, e.g. /search?q=warp.", field: "q")

@@ -7,7 +7,7 @@ extension Application {
   func addTermRoutes(to router: inout Router) {
     let store = self.store
     let metrics = self.metrics
-    router.get("/terms") { request, _ in
+    router.getBlocking("/terms") { request, _ in
       let parameters = QueryParameters(request: request)
       if let text = try parameters.text() {
         let query = try parameters.searchQuery(text, kinds: [.term], topic: nil)

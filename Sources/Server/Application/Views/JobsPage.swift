@@ -1,3 +1,4 @@
+import JSON
 import Content
 import Foundation
 import HTTP
@@ -73,7 +74,7 @@ struct JobsPage {
 
   /// `backend=opencl dtype=float32 n=32 …` from the spec object, scalars only; `m` and `k` are
   /// left out when they equal `n` (a square matmul).
-  static func parameters(_ spec: Content.JSONValue) -> String {
+  static func parameters(_ spec: JSONValue) -> String {
     guard case .object(let members) = spec else { return "" }
     let n = members["n"].flatMap(scalar)
     return members.keys.sorted().compactMap { key in
@@ -99,7 +100,7 @@ struct JobsPage {
     return ""
   }
 
-  static func scalar(_ value: Content.JSONValue) -> String? {
+  static func scalar(_ value: JSONValue) -> String? {
     switch value {
     case .string(let s): s
     case .int(let i): String(i)
@@ -109,7 +110,7 @@ struct JobsPage {
     }
   }
 
-  static func number(_ value: Content.JSONValue) -> Double? {
+  static func number(_ value: JSONValue) -> Double? {
     switch value {
     case .int(let i): Double(i)
     case .double(let d): d

@@ -1,3 +1,4 @@
+import JSON
 import Content
 import Foundation
 import HTTP
@@ -116,7 +117,7 @@ struct QuestionPage {
     }
   }
 
-  static func json(_ value: Content.JSONValue) -> String {
+  static func json(_ value: JSONValue) -> String {
     (try? JSONCoding.encoder.encode(value)).flatMap { String(data: $0, encoding: .utf8) } ?? "{}"
   }
 }

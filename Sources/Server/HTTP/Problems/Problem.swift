@@ -1,3 +1,4 @@
+import JSON
 import Foundation
 
 /// An RFC 9457 problem detail, the one error body of this server

@@ -23,8 +23,11 @@ struct Route: Sendable {
   var isLiteral: Bool { !segments.contains { if case .parameter = $0 { true } else { false } } }
 
   /// The `Allow` value: the registered methods, with HEAD wherever GET is, and OPTIONS.
-  var allowHeader: String {
-    var names = Set(methods.keys.map(\.rawValue))
+  var allowHeader: String { Self.allowHeader(for: [self]) }
+
+  /// The `Allow` value for routes that share a path shape.
+  static func allowHeader(for routes: [Route]) -> String {
+    var names = Set(routes.flatMap { $0.methods.keys.map(\.rawValue) })
     if names.contains("GET") { names.insert("HEAD") }
     names.insert("OPTIONS")
     return names.sorted().joined(separator: ", ")

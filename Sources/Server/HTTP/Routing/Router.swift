@@ -1,3 +1,4 @@
+import AsyncBridge
 import Logging
 
 /// Routes requests by method and path pattern to handlers, and maps thrown
@@ -17,7 +18,10 @@ public struct Router: HTTPResponder {
   public typealias AsyncHandler = @Sendable (HTTPRequest, RequestContext) async throws -> HTTPResponse
 
   enum Entry: Sendable {
+    /// Quick work, answered on the connection's queue (in-memory lookups, static data).
     case sync(Handler)
+    /// Blocking work (SQLite, files), run through ``BlockingWork`` off the connection loops.
+    case blocking(Handler)
     case async(AsyncHandler)
   }
 
@@ -49,6 +53,17 @@ public struct Router: HTTPResponder {
     add(method, pattern, .async(handler))
   }
 
+  /// Registers a handler that blocks (SQLite, file reads): it runs off the connection loops,
+  /// through ``BlockingWork``, so a slow one stalls no other connection.
+  public mutating func onBlocking(_ method: HTTPMethod, _ pattern: String, use handler: @escaping Handler) {
+    add(method, pattern, .blocking(handler))
+  }
+
+  /// `GET` with a handler that blocks (see ``onBlocking(_:_:use:)``).
+  public mutating func getBlocking(_ pattern: String, use handler: @escaping Handler) {
+    onBlocking(.get, pattern, use: handler)
+  }
+
   public mutating func get(_ pattern: String, use handler: @escaping Handler) { on(.get, pattern, use: handler) }
   public mutating func get(_ pattern: String, use handler: @escaping AsyncHandler) { on(.get, pattern, use: handler) }
   public mutating func post(_ pattern: String, use handler: @escaping Handler) { on(.post, pattern, use: handler) }
@@ -69,58 +84,70 @@ public struct Router: HTTPResponder {
     }
   }
 
-  /// The pattern of the route a path matches (`/questions/{id}`), for metrics labels.
-  public func routePattern(for path: Substring) -> String? {
-    if let route = exact[String(path)] { return route.pattern }
-    return patterns.first { $0.match(path) != nil }?.pattern
+  /// The routes a path matches, exact first, each with its captured parameters. Two patterns
+  /// may share a shape with other parameter names (`/jobs/{kind}` for POST, `/jobs/{id}` for GET).
+  private func matches(_ path: Substring) -> [(Route, [String: String])] {
+    var found: [(Route, [String: String])] = []
+    if let route = exact[String(path)] { found.append((route, [:])) }
+    for candidate in patterns where path.hasPrefix(candidate.literalPrefix) {
+      if let parameters = candidate.match(path) { found.append((candidate, parameters)) }
+    }
+    return found
   }
 
   // MARK: - Dispatch
 
   public func respond(to request: HTTPRequest, context: RequestContext) -> HTTPReply {
     var context = context
-    let path = request.path
-    var route = exact[String(path)]
-    if route == nil {
-      for candidate in patterns {
-        if let parameters = candidate.match(path) {
-          route = candidate
-          context.parameters = parameters
-          break
-        }
-      }
-    }
-    guard let route else {
-      return .now(fallbackResponse(request, context))
-    }
     let method = request.method
-    guard let entry = route.methods[method] ?? (method == .head ? route.methods[.get] : nil) else {
-      if !Self.knownMethods.contains(method) { return .now(Self.notImplemented(method).response) }
-      let allow = route.allowHeader
-      if method == .options {
-        return .now(HTTPResponse(status: .noContent, headers: ["Allow": allow]))
-      }
-      return .now(
-        Problem(
-          status: .methodNotAllowed, detail: "\(method) is not allowed on \(route.pattern); allowed: \(allow).",
-          headers: ["Allow": allow]
-        ).response)
+    let found = matches(request.path)
+    guard !found.isEmpty else {
+      return HTTPReply(.now(fallbackResponse(request, context)), route: nil)
     }
+    let chosen = found.first { $0.0.methods[method] != nil } ?? found.first { method == .head && $0.0.methods[.get] != nil }
+    guard let (route, parameters) = chosen,
+      let entry = route.methods[method] ?? (method == .head ? route.methods[.get] : nil)
+    else {
+      let pattern = found[0].0.pattern
+      if !Self.knownMethods.contains(method) { return HTTPReply(.now(Self.notImplemented(method).response), route: pattern) }
+      let allow = Route.allowHeader(for: found.map(\.0))
+      if method == .options {
+        return HTTPReply(.now(HTTPResponse(status: .noContent, headers: ["Allow": allow])), route: pattern)
+      }
+      return HTTPReply(
+        .now(
+          Problem(
+            status: .methodNotAllowed, detail: "\(method) is not allowed on \(pattern); allowed: \(allow).",
+            headers: ["Allow": allow]
+          ).response), route: pattern)
+    }
+    context.parameters = parameters
+    context.route = route.pattern
     switch entry {
     case .sync(let handler):
       do {
-        return .now(try handler(request, context))
+        return HTTPReply(.now(try handler(request, context)), route: route.pattern)
       } catch {
-        return .now(response(for: error, request: request))
+        return HTTPReply(.now(response(for: error, request: request)), route: route.pattern)
       }
+    case .blocking(let handler):
+      return HTTPReply(
+        .later { [self, context] in
+          do {
+            return try await BlockingWork.run { try handler(request, context) }
+          } catch {
+            return response(for: error, request: request)
+          }
+        }, route: route.pattern)
     case .async(let handler):
-      return .later { [self, context] in
-        do {
-          return try await handler(request, context)
-        } catch {
-          return response(for: error, request: request)
-        }
-      }
+      return HTTPReply(
+        .later { [self, context] in
+          do {
+            return try await handler(request, context)
+          } catch {
+            return response(for: error, request: request)
+          }
+        }, route: route.pattern)
     }
   }
 
@@ -155,6 +182,10 @@ public struct Router: HTTPResponder {
   /// status say so; anything else is logged and answered with a bare 500.
   func response(for error: any Error, request: HTTPRequest) -> HTTPResponse {
     if let error = error as? any HTTPResponseError { return error.problem.response }
+    if error is CancellationError {
+      // The client went away (the connection cancelled the reply's task): nobody reads this.
+      return Problem(status: .serviceUnavailable, detail: "The request was cancelled.").response
+    }
     logger.error("unhandled error for \(request.method) \(request.target): \(error)")
     return Problem(status: .internalServerError, detail: "The server failed to answer this request.").response
   }

@@ -49,6 +49,9 @@ final class HTTPConnection {
   private var streamedBytes = 0
   private var streamStatus = 200
   private var streamWaiters: [CheckedContinuation<Void, any Error>] = []
+  private var currentRoute: String?
+  /// The task computing an asynchronous reply (or producing a stream), cancelled on close.
+  private var replyTask: Task<Void, Never>?
 
   /// Output above this many pending bytes pauses parsing further pipelined
   /// requests and makes streamed writes wait.
@@ -99,8 +102,8 @@ final class HTTPConnection {
         return
       }
     }
-    if peerClosed && phase == .streaming {
-      close()  // the client went away during a stream: stop it
+    if peerClosed && (phase == .streaming || phase == .awaitingReply) {
+      close()  // the client went away while its reply was being made: stop making it
       return
     }
     drive()
@@ -135,6 +138,7 @@ final class HTTPConnection {
   // MARK: - Answering
 
   private func handle(_ request: HTTPRequest) {
+    currentRoute = nil
     currentMethod = request.method
     currentTarget = request.target
     currentStart = requestStartedAt ?? System.monotonicSeconds()
@@ -149,17 +153,21 @@ final class HTTPConnection {
     let keepAlive = request.wantsKeepAlive && !isShuttingDown && !peerClosed
     let context = RequestContext(
       receivedAt: System.monotonicSeconds(), isShuttingDown: isShuttingDown, remoteAddress: remoteAddress)
-    switch loop.responder.respond(to: request, context: context) {
+    let reply = loop.responder.respond(to: request, context: context)
+    currentRoute = reply.route
+    switch reply.body {
     case .now(let response):
       send(response, for: request, keepAlive: keepAlive)
     case .later(let work):
       phase = .awaitingReply
       let handle = ConnectionHandle(self)
       let head = request
-      Task {
+      // The connection owns the reply's task: closing it (the client went away) cancels the task.
+      replyTask = Task {
         let response = await work()
         handle.loop.queue.async {
           let connection = handle.connection
+          connection.replyTask = nil
           guard !connection.isClosed else { return }
           connection.phase = .idle
           connection.send(response, for: head, keepAlive: keepAlive && !connection.isShuttingDown)
@@ -203,6 +211,7 @@ final class HTTPConnection {
     guard !responseStarted else { return }
     currentMethod = HTTPMethod("-")
     currentTarget = "-"
+    currentRoute = nil
     currentStart = requestStartedAt ?? System.monotonicSeconds()
     let problem = Problem(status: error.status, detail: error.reason)
     send(problem.response, for: nil, keepAlive: false)
@@ -257,7 +266,7 @@ final class HTTPConnection {
     if let observe = loop.configuration.onResponse {
       observe(
         HTTPExchange(
-          method: currentMethod, target: currentTarget, status: status, bytes: bytes,
+          method: currentMethod, route: currentRoute, target: currentTarget, status: status, bytes: bytes,
           seconds: System.monotonicSeconds() - currentStart))
     }
     let logger = loop.logger
@@ -287,11 +296,14 @@ final class HTTPConnection {
     streamIsChunked = chunked
     let handle = ConnectionHandle(self)
     let writer = StreamWriter(handle: handle)
-    Task {
+    replyTask = Task {
       var failed = false
       do { try await producer(writer) } catch { failed = true }
       let failedNow = failed
-      handle.loop.queue.async { handle.connection.finishStream(failed: failedNow) }
+      handle.loop.queue.async {
+        handle.connection.replyTask = nil
+        handle.connection.finishStream(failed: failedNow)
+      }
     }
   }
 
@@ -445,6 +457,8 @@ final class HTTPConnection {
   func close() {
     guard !isClosed else { return }
     isClosed = true
+    replyTask?.cancel()
+    replyTask = nil
     let waiters = streamWaiters
     streamWaiters = []
     for waiter in waiters { waiter.resume(throwing: ConnectionClosedError()) }

@@ -1,0 +1,19 @@
+/// Every job kind this machine runs, by name: `matmul` and the experiments, built once from the
+/// runners that share one OpenCL backend.
+public struct JobCatalog: Sendable {
+  /// The kinds by name.
+  public let kinds: [String: any JobKind]
+
+  public init(matmul: MatmulRunner, experiments: ExperimentRunner) {
+    var kinds: [String: any JobKind] = ["matmul": MatmulJob(runner: matmul)]
+    for kind in ExperimentKind.allCases {
+      kinds[kind.rawValue] = ExperimentJob(kind: kind, runner: experiments)
+    }
+    self.kinds = kinds
+  }
+
+  /// The kind's names, sorted.
+  public var names: [String] { kinds.keys.sorted() }
+
+  public subscript(name: String) -> (any JobKind)? { kinds[name] }
+}

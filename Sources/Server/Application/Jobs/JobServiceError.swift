@@ -1,0 +1,12 @@
+/// What the job service refuses, as values the HTTP layer maps to problems in one place
+/// (`Errors/JobServiceError+HTTP.swift`). Compute's own refusals stay ``ComputeError``s.
+enum JobServiceError: Error, Sendable, Equatable {
+  /// No kind of that name; the known ones are listed.
+  case unknownKind(String, known: [String])
+  /// No job with that id.
+  case jobNotFound(String)
+  /// The `Idempotency-Key` was used before with another body.
+  case idempotencyConflict
+  /// A cancel for a job that has already finished, in the status it ended with.
+  case alreadyFinished(status: String)
+}
