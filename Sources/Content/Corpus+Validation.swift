@@ -99,9 +99,22 @@ extension Corpus {
       var text = ""
       var inCode = false
       var linkDepth = 0
+      var inTarget = false
+      var previous: Character = " "
       for character in line {
+        defer { previous = character }
         if character == "`" { inCode.toggle(); text.append(" "); continue }
         if inCode { text.append(" "); continue }
+        if inTarget {  // the `(question:8)` after a link's text
+          text.append(" ")
+          if character == ")" { inTarget = false }
+          continue
+        }
+        if character == "(" && previous == "]" && linkDepth == 0 {
+          inTarget = true
+          text.append(" ")
+          continue
+        }
         if character == "[" { linkDepth += 1 }
         text.append(linkDepth > 0 ? " " : character)
         if character == "]" { linkDepth = max(0, linkDepth - 1) }

@@ -174,11 +174,18 @@ extension Store {
     var facets: [TopicCount]
   }
 
+  /// How much of its bm25 score a glossary term keeps in a search over every kind. A definition
+  /// of 150 words that names the word in its title outscores any answer under bm25's length
+  /// normalisation; the answers are what a search is for, the term is one click away in them,
+  /// and `kind=term` (or `/terms?q=`) ranks terms on their own score.
+  static let termWeight = 0.3
+
   /// Runs the ranking statement and applies the kind and topic filters in memory (from the
   /// catalog). Raw-mode expressions that FTS5 rejects become ``StoreError/invalidQuery(_:)``.
   static func matches(of expression: String, in db: Database, query: SearchQuery, catalog: CorpusCatalog) throws -> MatchSet {
     var ranked: [Match] = []
     var topicCounts: [String: Int] = [:]
+    let termsOnly = query.kinds == [.term]
     do {
       let cursor = try Row.fetchCursor(db.cachedStatement(sql: rankingSQL), arguments: [expression])
       while let row = try cursor.next() {
@@ -186,11 +193,13 @@ extension Store {
         if !query.kinds.isEmpty, !query.kinds.contains(document.kind) { continue }
         for topic in document.topics { topicCounts[topic, default: 0] += 1 }
         if let topic = query.topic, !document.topics.contains(topic) { continue }
-        ranked.append(Match(document: document, rank: row[1]))
+        let rank: Double = row[1]
+        ranked.append(Match(document: document, rank: document.kind == .term && !termsOnly ? rank * termWeight : rank))
       }
     } catch let error as DatabaseError where error.resultCode == .SQLITE_ERROR && query.mode == .raw {
       throw StoreError.invalidQuery(error.message ?? "invalid FTS5 expression")
     }
+    if !termsOnly { ranked.sort { ($0.rank, $0.document.rowid) < ($1.rank, $1.document.rowid) } }
     let facets = topicCounts.map { TopicCount(topic: $0.key, count: $0.value) }.sorted()
     return MatchSet(ranked: ranked, facets: facets)
   }

@@ -1,5 +1,5 @@
 // The experiments on a question page: a form per experiment built from its kind's parameters
-// (GET /jobs/kinds, or the built-in description of matmul where the server has no such route),
+// (GET /jobs/kinds: the one parameter schema each kind declares in Compute),
 // Run → POST /jobs/{kind}, live progress from the job's Server-Sent Events, Cancel → DELETE,
 // and the result as a summary, a table of figures and an SVG chart. Matmul also has a
 // compare mode: BLAS, OpenCL and the plain loop one after another, as bars of GFLOP/s.
@@ -11,45 +11,26 @@ const TOKEN_KEY = 'hpclab-token';
 const FINISHED = new Set(['succeeded', 'failed', 'cancelled']);
 const COMPARE_MAX_N = 512;
 
-/** matmul as GET /jobs/kinds would describe it (the route came later than the kind). */
-const MATMUL = {
-  kind: 'matmul',
-  title: 'Matrix multiply: BLAS, OpenCL and a plain loop',
-  description: 'C = A·B for n×n matrices, timed on OpenBLAS, one of our OpenCL kernels or a plain triple loop, and checked against a float64 BLAS product.',
-  parameters: [
-    { name: 'n', type: 'integer', default: 256, minimum: 1, maximum: 8192, unit: 'elements', description: 'Matrix size (n×n times n×n).' },
-    { name: 'backend', type: 'choice', default: 'blas', choices: ['blas', 'opencl', 'cpu-naive'], description: 'OpenBLAS, our OpenCL kernel, or a plain triple loop.' },
-    { name: 'kernel', type: 'choice', default: 'blocked', choices: ['naive', 'tiled', 'blocked'], description: 'The OpenCL kernel.', appliesWhen: { backend: 'opencl' } },
-    { name: 'dtype', type: 'choice', default: 'float32', choices: ['float32', 'float64'], description: 'Element type.' },
-    { name: 'repeats', type: 'integer', default: 3, minimum: 1, maximum: 50, description: 'Timed runs after one warm-up; the best counts.' },
-  ],
-  questions: [11, 12, 13, 16],
-};
-
 const BACKEND_NAME = { blas: 'OpenBLAS', opencl: 'OpenCL', 'cpu-naive': 'the plain loop' };
 
 // ---- Kinds ----------------------------------------------------------------------------------
 
+/** A parameter as GET /jobs/kinds lists it (one shape for every kind), in the form's terms. */
 function normalizeParameter(p) {
-  const integer = p.type === 'int' || p.type === 'integer';
   return {
     name: p.name,
-    type: p.type === 'choice' ? 'choice' : integer ? 'integer' : 'number',
+    type: p.type === 'int' ? 'integer' : p.type,
     default: p.default ?? null,
-    min: p.minimum ?? p.min ?? null,
-    max: p.maximum ?? p.max ?? null,
-    choices: p.choices ?? p.allowed ?? null,
+    min: p.min ?? null,
+    max: p.max ?? null,
+    choices: p.allowed ?? null,
     unit: p.unit ?? null,
     description: p.description ?? '',
-    appliesWhen: p.appliesWhen ?? null,
+    appliesWhen: p.applies_when ?? null,
   };
 }
 
 function normalizeKind(k) {
-  const parameters = (k.parameters || []).map(normalizeParameter);
-  // matmul's kernel names an OpenCL kernel; the server refuses it with another backend.
-  const kernel = k.kind === 'matmul' && parameters.find((p) => p.name === 'kernel');
-  if (kernel && !kernel.appliesWhen) kernel.appliesWhen = { backend: 'opencl' };
   return {
     kind: k.kind,
     title: k.title || k.kind,
@@ -57,7 +38,8 @@ function normalizeKind(k) {
     available: k.available !== false,
     reason: k.reason || null,
     questions: k.questions || [],
-    parameters,
+    // The form offers what a person types; matmul's inline matrices are for API clients.
+    parameters: (k.parameters || []).filter((p) => p.type !== 'matrix').map(normalizeParameter),
   };
 }
 
@@ -67,11 +49,9 @@ async function loadKinds() {
     const response = await fetch('/jobs/kinds', { headers: { Accept: 'application/json' } });
     if (response.ok) listed = (await response.json()).kinds || [];
   } catch {
-    // An older server without the route: matmul only.
+    // No kinds listed: every panel says the kind does not run here.
   }
-  const kinds = new Map(listed.map((k) => [k.kind, normalizeKind(k)]));
-  if (!kinds.has('matmul')) kinds.set('matmul', normalizeKind(MATMUL));
-  return kinds;
+  return new Map(listed.map((k) => [k.kind, normalizeKind(k)]));
 }
 
 // ---- Jobs over HTTP ---------------------------------------------------------------------------

@@ -4,12 +4,12 @@ import TestSupport
 
 /// The knowledge API over real sockets, on the real corpus.
 @Suite struct KnowledgeRoutesTests {
-  @Test func listsAllTwentyTwoQuestionsInOrder() async throws {
+  @Test func listsEveryQuestionInOrder_TheSeedsAndTheFiveBeyondIt() async throws {
     let app = try await TestApplication.start()
     let response = try await app.get("/questions")
     #expect(response.status == 200)
-    #expect(response.object["total"] as? Int == 22)
-    #expect(response.results.compactMap { $0["id"] as? Int } == Array(1...22))
+    #expect(response.object["total"] as? Int == 27)
+    #expect(response.results.compactMap { $0["id"] as? Int } == Array(1...27))
     #expect(response.results.first?["href"] as? String == "/questions/1")
     await app.stop()
   }

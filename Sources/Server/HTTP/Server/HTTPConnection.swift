@@ -163,7 +163,7 @@ final class HTTPConnection {
       let handle = ConnectionHandle(self)
       let head = request
       // The connection owns the reply's task: closing it (the client went away) cancels the task.
-      replyTask = Task {
+      replyTask = Task(executorPreference: ReplyExecutor.shared) {
         let response = await work()
         handle.loop.queue.async {
           let connection = handle.connection
@@ -296,7 +296,7 @@ final class HTTPConnection {
     streamIsChunked = chunked
     let handle = ConnectionHandle(self)
     let writer = StreamWriter(handle: handle)
-    replyTask = Task {
+    replyTask = Task(executorPreference: ReplyExecutor.shared) {
       var failed = false
       do { try await producer(writer) } catch { failed = true }
       let failedNow = failed
