@@ -36,12 +36,12 @@ release: deps
 run: release
 	.build/release/hpclab serve --host $(HOST) --port $(PORT)
 
-# Serial on purpose: several suites run blocking work (SQLite, BLAS, OpenCL) in test
-# functions, which on 2 cores would starve the cooperative threads that the servers
-# under test need for their asynchronous handlers, and make timeouts fire spuriously.
+# The Swift suites run in parallel: the server's replies run on their own task executor, its
+# blocking work on its own threads, and the live-socket suites' test bodies on theirs
+# (Tests/Support/LiveSockets.swift), so CPU-heavy suites beside them delay nothing they wait on.
 test: test-deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build --no-parallel
+	$(SWIFT) test --skip-build
 	HPCLAB_BIN=.build/debug/hpclab ./scripts/openapi-check.sh
 	./scripts/browser-check.sh
 

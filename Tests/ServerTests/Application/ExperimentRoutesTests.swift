@@ -5,7 +5,7 @@ import TestSupport
 
 /// The experiments as jobs over real sockets: each kind runs small, verifies
 /// itself and explains its numbers; bad parameters are 422; cancellation stops a sweep.
-@Suite struct ExperimentRoutesTests {
+@Suite(.liveSockets) struct ExperimentRoutesTests {
   func post(_ app: TestApplication, _ kind: String, _ body: String, wait: Int? = 60) async throws -> TestResponse {
     let prefer = wait.map { "Prefer: wait=\($0)\r\n" } ?? ""
     return try await app.request(

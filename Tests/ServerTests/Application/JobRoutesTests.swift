@@ -6,7 +6,7 @@ import TestSupport
 @testable import Application
 
 /// The compute jobs API over real sockets, on real OpenBLAS and PoCL.
-@Suite struct JobRoutesTests {
+@Suite(.liveSockets) struct JobRoutesTests {
   func post(_ app: TestApplication, _ body: String, headers: String = "") async throws -> TestResponse {
     try await app.request(
       "POST /jobs/matmul HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n\(headers)Content-Length: \(body.utf8.count)\r\n\r\n\(body)")

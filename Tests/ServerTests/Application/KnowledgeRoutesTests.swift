@@ -3,7 +3,7 @@ import Testing
 import TestSupport
 
 /// The knowledge API over real sockets, on the real corpus.
-@Suite struct KnowledgeRoutesTests {
+@Suite(.liveSockets) struct KnowledgeRoutesTests {
   @Test func listsEveryQuestionInOrder_TheSeedsAndTheFiveBeyondIt() async throws {
     let app = try await TestApplication.start()
     let response = try await app.get("/questions")

@@ -3,7 +3,7 @@ import Testing
 import TestSupport
 
 /// Access control, rate limits, CORS, security headers and metrics.
-@Suite struct OperationsTests {
+@Suite(.liveSockets) struct OperationsTests {
   func post(_ app: TestApplication, _ body: String, headers: String = "") async throws -> TestResponse {
     try await app.request(
       "POST /jobs/matmul HTTP/1.1\r\nHost: t\r\n\(headers)Content-Length: \(body.utf8.count)\r\n\r\n\(body)")

@@ -8,7 +8,7 @@ import TestSupport
 
 /// Content negotiation over real sockets: browsers get server-rendered pages,
 /// curl and JSON clients keep getting JSON from the same URLs.
-@Suite struct PageRoutesTests {
+@Suite(.liveSockets) struct PageRoutesTests {
   /// What Chromium sends for a navigation.
   static let browser = "Accept: text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8\r\n"
 

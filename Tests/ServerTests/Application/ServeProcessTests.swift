@@ -3,7 +3,7 @@ import Testing
 import TestSupport
 
 /// The real binary as a process: what the operator sees.
-@Suite struct ServeProcessTests {
+@Suite(.liveSockets) struct ServeProcessTests {
   @Test func answersHealthzAndServesTheIndexPage() async throws {
     let server = try await ServerProcess.start()
     let client = try TestClient(port: server.port)

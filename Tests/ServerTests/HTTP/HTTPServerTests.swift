@@ -6,7 +6,7 @@ import TestSupport
 @testable import HTTP
 
 /// End-to-end: a real server on a free port, real sockets, raw bytes.
-@Suite struct HTTPServerTests {
+@Suite(.liveSockets) struct HTTPServerTests {
   /// A small application for exercising the server.
   static func makeRouter() -> Router {
     var logger = Logger(label: "test")
