@@ -70,9 +70,14 @@ public final class Application: Sendable {
     await jobs.shutdown(grace: .milliseconds(Int(configuration.http.shutdownGracePeriod * 1000)))
   }
 
+  /// What answers requests: the route table behind the response policy (security headers,
+  /// CORS). The HTTP server drives it over sockets; the in-process test tier calls it directly.
+  public func makeResponder() -> any HTTPResponder {
+    ResponsePolicy(router: makeRouter(), corsOrigin: configuration.corsOrigin)
+  }
+
   /// Starts the HTTP server; the caller keeps it and calls `shutdown()`.
   public func startServer() throws -> HTTPServer {
-    let router = makeRouter()
     var http = configuration.http
     let metrics = self.metrics
     http.onResponse = { exchange in
@@ -81,8 +86,7 @@ public final class Application: Sendable {
       let method = Router.knownMethods.contains(exchange.method) ? exchange.method.rawValue : "other"
       metrics.recordRequest(method: method, route: route, status: exchange.status, seconds: exchange.seconds)
     }
-    let server = HTTPServer(
-      configuration: http, responder: ResponsePolicy(router: router, corsOrigin: configuration.corsOrigin), logger: logger)
+    let server = HTTPServer(configuration: http, responder: makeResponder(), logger: logger)
     try server.start()
     self.server.withLock { $0 = server }
     return server
