@@ -2,6 +2,7 @@ import Content
 import Foundation
 import HTTP
 import Logging
+import ServiceLifecycle
 import Store
 import Synchronization
 
@@ -78,6 +79,13 @@ public final class Application: Sendable {
 
   /// Starts the HTTP server; the caller keeps it and calls `shutdown()`.
   public func startServer() throws -> HTTPServer {
+    let server = try makeServer()
+    try server.start()
+    return server
+  }
+
+  /// The HTTP server over this application's responder, not yet started.
+  func makeServer() throws -> HTTPServer {
     var http = configuration.http
     let metrics = self.metrics
     http.onResponse = { exchange in
@@ -87,7 +95,6 @@ public final class Application: Sendable {
       metrics.recordRequest(method: method, route: route, status: exchange.status, seconds: exchange.seconds)
     }
     let server = HTTPServer(configuration: http, responder: makeResponder(), logger: logger)
-    try server.start()
     self.server.withLock { $0 = server }
     return server
   }
@@ -95,15 +102,24 @@ public final class Application: Sendable {
   /// Connections open now (0 before the server starts).
   var openConnections: Int { server.withLock { $0?.openConnections ?? 0 } }
 
-  /// Serves until SIGTERM or SIGINT, then stops accepting, finishes what is in
-  /// flight and returns.
+  /// Serves until SIGTERM or SIGINT, then shuts down gracefully: the HTTP server, pruning and
+  /// the job workers run as services of one `ServiceGroup`, which stops them in reverse order
+  /// (HTTP first: stop accepting and finish requests in flight; then the workers).
   public func run() async throws {
-    let signals = SignalWaiter(signals: [SIGTERM, SIGINT])
-    let server = try startServer()
+    let server = try makeServer()
+    let grace = Duration.milliseconds(Int(configuration.http.shutdownGracePeriod * 1000))
+    let group = ServiceGroup(
+      configuration: .init(
+        services: [
+          .init(service: JobWorkersService(jobs: jobs, grace: grace)),
+          .init(service: PruneService(jobs: jobs)),
+          .init(service: HTTPServerService(server: server, logger: logger)),
+        ],
+        gracefulShutdownSignals: [.sigterm, .sigint],
+        logger: logger))
     logger.info("hpclab serving; data in \(configuration.dataDirectory), pages from \(configuration.publicDirectory)")
-    let signal = await signals.wait()
-    logger.info("received signal \(signal); shutting down")
-    await shutdown(server)
+    try await group.run()
     logger.info("stopped")
   }
+
 }
