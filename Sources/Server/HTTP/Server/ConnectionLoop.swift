@@ -56,7 +56,7 @@ final class ConnectionLoop: @unchecked Sendable {  // mutable state confined to 
   }
 
   private func sweep() {
-    let now = System.monotonicSeconds()
+    let now = configuration.clock.now
     for connection in connections.values { connection.checkDeadlines(now: now) }
   }
 

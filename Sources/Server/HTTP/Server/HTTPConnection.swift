@@ -36,11 +36,9 @@ final class HTTPConnection {
   /// Whether a response has begun on the wire for the current exchange (no 400 after that).
   private var responseStarted = false
 
-  // Deadlines (monotonic seconds), checked by the loop's sweep.
-  private var idleSince: Double
-  private var requestStartedAt: Double?
-  private var writeBlockedSince: Double?
-  private var isFirstRequest = true
+  /// Deadlines, checked by the loop's sweep; times come from the configuration's clock.
+  private var deadlines: ConnectionDeadlines
+  private var clock: any ConnectionClock { loop.configuration.clock }
 
   // The exchange in progress, for the access log.
   private var currentMethod = HTTPMethod.get
@@ -65,7 +63,7 @@ final class HTTPConnection {
     self.loop = loop
     self.remoteAddress = remoteAddress
     self.parser = HTTPRequestParser(limits: loop.configuration.limits)
-    self.idleSince = System.monotonicSeconds()
+    self.deadlines = ConnectionDeadlines(limits: loop.configuration.deadlineLimits, openedAt: loop.configuration.clock.now)
     self.readSource = DispatchSource.makeReadSource(fileDescriptor: fd, queue: loop.queue)
   }
 
@@ -83,7 +81,7 @@ final class HTTPConnection {
     while true {
       let n = read(fd, buffer.baseAddress, buffer.count)
       if n > 0 {
-        if phase == .idle && !parser.isMidMessage { requestStartedAt = System.monotonicSeconds() }
+        if phase == .idle && !parser.isMidMessage { deadlines.requestBegan(at: clock.now) }
         parser.append(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
         if n < buffer.count { break }  // a short read means the socket is drained
         if phase != .idle && parser.bufferedByteCount > loop.configuration.limits.maxHeaderBytes { break }
@@ -129,9 +127,7 @@ final class HTTPConnection {
         handle(request)
       }
     }
-    if phase == .idle && parser.isMidMessage && requestStartedAt == nil {
-      requestStartedAt = System.monotonicSeconds()
-    }
+    if phase == .idle && parser.isMidMessage { deadlines.requestBegan(at: clock.now) }
     flush()
   }
 
@@ -141,9 +137,8 @@ final class HTTPConnection {
     currentRoute = nil
     currentMethod = request.method
     currentTarget = request.target
-    currentStart = requestStartedAt ?? System.monotonicSeconds()
-    requestStartedAt = nil
-    isFirstRequest = false
+    currentStart = deadlines.currentRequestStart ?? clock.now
+    deadlines.requestReceived()
     responseStarted = false
     var request = request
     if let problem = Self.validate(&request) {
@@ -152,7 +147,7 @@ final class HTTPConnection {
     }
     let keepAlive = request.wantsKeepAlive && !isShuttingDown && !peerClosed
     let context = RequestContext(
-      receivedAt: System.monotonicSeconds(), isShuttingDown: isShuttingDown, remoteAddress: remoteAddress)
+      receivedAt: clock.now, isShuttingDown: isShuttingDown, remoteAddress: remoteAddress)
     let reply = loop.responder.respond(to: request, context: context)
     currentRoute = reply.route
     switch reply.body {
@@ -212,7 +207,7 @@ final class HTTPConnection {
     currentMethod = HTTPMethod("-")
     currentTarget = "-"
     currentRoute = nil
-    currentStart = requestStartedAt ?? System.monotonicSeconds()
+    currentStart = deadlines.currentRequestStart ?? clock.now
     let problem = Problem(status: error.status, detail: error.reason)
     send(problem.response, for: nil, keepAlive: false)
   }
@@ -267,11 +262,11 @@ final class HTTPConnection {
       observe(
         HTTPExchange(
           method: currentMethod, route: currentRoute, target: currentTarget, status: status, bytes: bytes,
-          seconds: System.monotonicSeconds() - currentStart))
+          seconds: clock.now - currentStart))
     }
     let logger = loop.logger
     guard logger.logLevel <= .info else { return }
-    let ms = (System.monotonicSeconds() - currentStart) * 1000
+    let ms = (clock.now - currentStart) * 1000
     let method = currentMethod
     let target = currentTarget
     logger.info("\(method) \(target) \(status) \(bytes)B \(Self.formatMilliseconds(ms))ms")
@@ -361,7 +356,7 @@ final class HTTPConnection {
       let error = cs_errno()
       if n < 0 && error == EINTR { continue }
       if n < 0 && (error == EAGAIN || error == EWOULDBLOCK) {
-        if writeBlockedSince == nil { writeBlockedSince = System.monotonicSeconds() }
+        deadlines.writeBlocked(at: clock.now)
         armWrite()
         return
       }
@@ -370,7 +365,7 @@ final class HTTPConnection {
     }
     if output.capacity > 1 << 20 { output = [] } else { output.removeAll(keepingCapacity: true) }
     outputStart = 0
-    writeBlockedSince = nil
+    deadlines.writeDrained()
     disarmWrite()
     let waiters = streamWaiters
     streamWaiters = []
@@ -379,7 +374,7 @@ final class HTTPConnection {
       close()
       return
     }
-    if phase == .idle && !parser.isMidMessage { idleSince = System.monotonicSeconds() }
+    if phase == .idle && !parser.isMidMessage { deadlines.becameIdle(at: clock.now) }
   }
 
   private func onWritable() {
@@ -420,30 +415,26 @@ final class HTTPConnection {
 
   // MARK: - Deadlines and shutdown
 
-  /// Called by the loop's sweep about four times a second.
+  /// Called by the loop's sweep about four times a second: asks the deadlines what to do.
   func checkDeadlines(now: Double) {
     guard !isClosed else { return }
-    let config = loop.configuration
-    if let blocked = writeBlockedSince {
-      if now - blocked > config.writeTimeout { close() }
-      return
-    }
-    guard phase == .idle else { return }
-    if parser.isMidMessage {
-      let started = requestStartedAt ?? idleSince
-      let limit = parser.isReadingBody ? config.headerTimeout + config.bodyTimeout : config.headerTimeout
-      if now - started > limit {
-        currentMethod = HTTPMethod("-")
-        currentTarget = "-"
-        currentStart = started
-        closeAfterFlush = true
-        let problem = Problem(status: .requestTimeout, detail: "The request was not received in time.")
-        send(problem.response, for: nil, keepAlive: false)
-        flush()
-      }
-    } else if output.count == outputStart {
-      let limit = isFirstRequest ? config.headerTimeout : config.idleTimeout
-      if now - idleSince > limit { close() }
+    let activity = ConnectionDeadlines.Activity(
+      replying: phase != .idle, midRequest: parser.isMidMessage, readingBody: parser.isReadingBody,
+      outputPending: output.count > outputStart)
+    switch deadlines.check(at: now, activity) {
+    case .none:
+      break
+    case .close:
+      close()
+    case .requestTimeout:
+      currentMethod = HTTPMethod("-")
+      currentTarget = "-"
+      currentRoute = nil
+      currentStart = deadlines.currentRequestStart ?? now
+      closeAfterFlush = true
+      let problem = Problem(status: .requestTimeout, detail: "The request was not received in time.")
+      send(problem.response, for: nil, keepAlive: false)
+      flush()
     }
   }
 

@@ -29,6 +29,14 @@ extension HTTPServer {
     public var serverName = "hpclab"
     /// Called on the connection's queue after each response (metrics); keep it quick. Default nil.
     public var onResponse: (@Sendable (HTTPExchange) -> Void)?
+    /// The clock of the connections' deadlines (a test's hand-moved clock makes timeouts fire
+    /// without sleeping). Default: the monotonic clock.
+    public var clock: any ConnectionClock = MonotonicClock()
+
+    /// The deadlines' limits, from the timeouts above.
+    var deadlineLimits: ConnectionDeadlines.Limits {
+      .init(headerTimeout: headerTimeout, bodyTimeout: bodyTimeout, idleTimeout: idleTimeout, writeTimeout: writeTimeout)
+    }
 
     public init() {}
   }

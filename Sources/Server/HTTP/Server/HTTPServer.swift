@@ -49,7 +49,7 @@ public final class HTTPServer: Sendable {
         ConnectionLoop(
           index: index, configuration: configuration, responder: responder, logger: logger,
           onClose: {
-            open.value.subtract(1, ordering: .relaxed)
+            open.closed()
             box.server?.resumeAcceptingIfPaused()
           }))
     }
@@ -150,16 +150,12 @@ public final class HTTPServer: Sendable {
     }
     accept?.source.cancel()
     for loop in loops { loop.beginShutdown() }
-    let deadline = System.monotonicSeconds() + configuration.shutdownGracePeriod
-    while open.value.load(ordering: .relaxed) > 0 && System.monotonicSeconds() < deadline {
-      try? await Task.sleep(for: .milliseconds(20))
-    }
+    let grace = Duration.milliseconds(Int(configuration.shutdownGracePeriod * 1000))
+    await open.waitForNone(within: grace)
     let left = open.value.load(ordering: .relaxed)
     if left > 0 { logger.warning("closing \(left) connections still open after the grace period") }
     for loop in loops { loop.closeAll() }
-    while open.value.load(ordering: .relaxed) > 0 && System.monotonicSeconds() < deadline + 1 {
-      try? await Task.sleep(for: .milliseconds(10))
-    }
+    await open.waitForNone(within: .seconds(1))
   }
 }
 
@@ -175,9 +171,48 @@ private final class WeakServer: @unchecked Sendable {  // written once in init, 
   weak var server: HTTPServer?
 }
 
-/// Counts open connections across loops.
+/// Counts open connections across loops, and wakes whoever waits for none to be left.
 private final class ConnectionCounter: Sendable {
   let value = Atomic<Int>(0)
+  private let waiters = Mutex<[Int: CheckedContinuation<Void, Never>]>([:])
+  private let nextWaiter = Atomic<Int>(0)
+
+  /// One connection closed; at zero, the waiters resume.
+  func closed() {
+    let (_, left) = value.subtract(1, ordering: .acquiringAndReleasing)
+    guard left == 0 else { return }
+    let woken = waiters.withLock { waiters -> [CheckedContinuation<Void, Never>] in
+      defer { waiters = [:] }
+      return Array(waiters.values)
+    }
+    for continuation in woken { continuation.resume() }
+  }
+
+  /// Returns once no connection is open, or after `limit`, whichever comes first; no polling.
+  func waitForNone(within limit: Duration) async {
+    await withTaskGroup(of: Void.self) { group in
+      group.addTask { await self.none() }
+      group.addTask { try? await Task.sleep(for: limit) }
+      await group.next()
+      group.cancelAll()
+    }
+  }
+
+  private func none() async {
+    let id = nextWaiter.add(1, ordering: .relaxed).newValue
+    await withTaskCancellationHandler {
+      await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+        let resumeNow = waiters.withLock { waiters -> Bool in
+          if value.load(ordering: .acquiring) == 0 || Task.isCancelled { return true }
+          waiters[id] = continuation
+          return false
+        }
+        if resumeNow { continuation.resume() }
+      }
+    } onCancel: {
+      waiters.withLock { $0.removeValue(forKey: id) }?.resume()
+    }
+  }
 }
 
 /// The accept source, kept under the server's lock. Dispatch sources are
