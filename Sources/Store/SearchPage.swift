@@ -117,16 +117,15 @@ public struct SearchHit: Sendable, Hashable, Codable {
   /// The title as inline HTML.
   public var titleHTML: String
   public var topics: [String]
-  /// A passage of the body around the matches: safe HTML whose only tags are `<mark>` and
-  /// `</mark>` around matched words; everything else is escaped (`&lt;`, `&amp;`, …).
-  public var snippet: String
+  /// A passage of the body around the matches, as text with the matched ranges.
+  public var snippet: Snippet
   /// Relevance: the negated FTS5 `bm25` with title ×10, keywords ×5, body ×1, so **higher is
   /// better**. Comparable only within one query.
   public var score: Double
 
   public init(
     kind: EntryKind, id: Int?, slug: String, title: String, titleHTML: String, topics: [String],
-    snippet: String, score: Double
+    snippet: Snippet, score: Double
   ) {
     self.kind = kind
     self.id = id

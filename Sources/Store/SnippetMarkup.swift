@@ -1,34 +1,46 @@
-import Content
 
 /// FTS5 `snippet()` marks matches with two private-use characters; this turns its output into
 /// safe HTML whose only tags are `<mark>` and `</mark>`.
+/// A passage of text with the ranges that matched the query, as the store returns it: plain text
+/// and offsets, no markup. The view layer writes the highlighting (`<mark>` in HTML).
+public struct Snippet: Sendable, Hashable, Codable {
+  /// The passage (newlines kept as the body had them).
+  public var text: String
+  /// The matched ranges, as offsets in `text`'s Unicode scalars, in order and disjoint.
+  public var matches: [Range<Int>]
+
+  public init(text: String, matches: [Range<Int>] = []) {
+    self.text = text
+    self.matches = matches
+  }
+}
+
+/// FTS5's `snippet()` marks matches with two private-use sentinels (U+E000, U+E001), which the
+/// store turns into a ``Snippet``.
 enum SnippetMarkup {
-  /// Opens a match (U+E000).
   static let open: Unicode.Scalar = "\u{E000}"
-  /// Closes a match (U+E001).
   static let close: Unicode.Scalar = "\u{E001}"
 
-  /// HTML-escapes `text` and replaces the sentinels with `<mark>` and `</mark>`.
-  static func html(_ text: String) -> String {
-    var result = ""
-    result.reserveCapacity(text.utf8.count + 32)
-    for scalar in text.unicodeScalars {
+  /// The text without sentinels and the ranges they enclosed.
+  static func snippet(_ marked: String) -> Snippet {
+    var scalars = String.UnicodeScalarView()
+    var matches: [Range<Int>] = []
+    var start: Int?
+    var count = 0
+    for scalar in marked.unicodeScalars {
       switch scalar {
-      case open: result += "<mark>"
-      case close: result += "</mark>"
-      case "&": result += "&amp;"
-      case "<": result += "&lt;"
-      case ">": result += "&gt;"
-      case "\"": result += "&quot;"
-      case "'": result += "&#39;"
-      case "\n": result += " "
-      default: result.unicodeScalars.append(scalar)
+      case open: start = count
+      case close:
+        if let begin = start, begin < count { matches.append(begin..<count) }
+        start = nil
+      default:
+        scalars.append(scalar)
+        count += 1
       }
     }
-    return result
+    return Snippet(text: String(scalars), matches: matches)
   }
 
-  /// `text` without the sentinel characters, so indexed content cannot fake a mark.
   static func removingSentinels(_ text: String) -> String {
     guard text.unicodeScalars.contains(where: { $0 == open || $0 == close }) else { return text }
     var scalars = String.UnicodeScalarView()

@@ -16,7 +16,7 @@ extension Store {
   /// Plain-mode snippets: for each document of one page (`?2`, a JSON array of document ids) the
   /// best passage by bm25 under `?1` (the query's any-word expression), and its snippet. Only
   /// one passage per document is tokenized by `snippet()`. Matches are wrapped in U+E000/U+E001
-  /// and turned into `<mark>` by ``SnippetMarkup``.
+  /// and turned into ranges by ``SnippetMarkup``.
   func passageSnippetSQL() -> String {
     """
     SELECT rowid / \(Self.passageStride), snippet(search_passages, 0, char(57344), char(57345), '…', \(snippetTokenCount))
@@ -109,13 +109,13 @@ extension Store {
       let pageRows = matches.ranked.dropFirst(query.offset).prefix(query.limit)
       var statements = [SearchStatement(sql: Self.rankingSQL, arguments: [expression])]
 
-      var snippets: [Int64: String] = [:]
+      var snippets: [Int64: Snippet] = [:]
       if !pageRows.isEmpty {
         let rowids = "[" + pageRows.map { String($0.document.rowid) }.joined(separator: ",") + "]"
         statements.append(SearchStatement(sql: snippetSQL, arguments: [snippetExpression, rowids]))
         let cursor = try Row.fetchCursor(db.cachedStatement(sql: snippetSQL), arguments: [snippetExpression, rowids])
         while let row = try cursor.next() {
-          snippets[row[0]] = SnippetMarkup.html(row[1] as String? ?? "")
+          snippets[row[0]] = SnippetMarkup.snippet(row[1] as String? ?? "")
         }
       }
       let hits = pageRows.map { match in
@@ -123,7 +123,7 @@ extension Store {
           kind: match.document.kind, id: match.document.questionID, slug: match.document.slug,
           title: match.document.title, titleHTML: match.document.titleHTML,
           topics: match.document.topics,
-          snippet: snippets[match.document.rowid] ?? SnippetMarkup.html(match.document.lead),
+          snippet: snippets[match.document.rowid] ?? Snippet(text: match.document.lead),
           score: -match.rank)
       }
       return SearchPage(

@@ -59,7 +59,8 @@ struct SearchTests {
     #expect(page.hits.count <= 20)
     #expect(page.total >= page.hits.count)
     for hit in page.hits {
-      #expect(hit.snippet.replacingOccurrences(of: "<mark>", with: "").replacingOccurrences(of: "</mark>", with: "").contains("<") == false)
+      let length = hit.snippet.text.unicodeScalars.count
+      #expect(hit.snippet.matches.allSatisfy { $0.lowerBound >= 0 && $0.upperBound <= length })
     }
   }
 
@@ -77,19 +78,20 @@ struct SearchTests {
     #expect(page.matchExpression.components(separatedBy: "\"").count / 2 == 32)
   }
 
-  @Test func snippets_AreEscapedHTMLWithOnlyMarkTags() throws {
+  /// Snippets are text plus the matched ranges: no markup from the store (the view writes it).
+  @Test func snippets_AreTextWithTheMatchedRanges() throws {
     let page = try store.search(SearchQuery("branch"))
     let snippet = try #require(page.hits.first { $0.id == 1 }?.snippet)
-    #expect(snippet.contains("<mark>branch</mark>"))
-    #expect(snippet.contains("&lt;"))
-    #expect(snippet.contains("&amp;&amp;"))
-    let withoutMarks = snippet.replacingOccurrences(of: "<mark>", with: "").replacingOccurrences(of: "</mark>", with: "")
-    #expect(!withoutMarks.contains("<"))
-    #expect(!withoutMarks.contains(">"))
+    let scalars = Array(snippet.text.unicodeScalars)
+    let matched = snippet.matches.map { String(String.UnicodeScalarView(scalars[$0])) }
+    #expect(matched.contains { $0.lowercased() == "branch" })
+    #expect(snippet.text.contains("<") && snippet.text.contains("&&"), "the text is as written, unescaped")
+    #expect(!snippet.text.contains("<mark>"))
 
     let code = try store.search(SearchQuery("none"))
     let codeSnippet = try #require(code.hits.first { $0.id == 1 }?.snippet)
-    #expect(codeSnippet.contains("&quot;&lt;<mark>none</mark>&gt;&quot;"))
+    let codeScalars = Array(codeSnippet.text.unicodeScalars)
+    #expect(codeSnippet.matches.map { String(String.UnicodeScalarView(codeScalars[$0])) }.contains("none"))
   }
 
   @Test func paging_SlicesAStableTotal() throws {

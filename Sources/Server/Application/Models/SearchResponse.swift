@@ -72,7 +72,7 @@ struct SearchResult: Encodable {
     slug = hit.slug
     title = hit.title
     topics = hit.topics
-    snippet = hit.snippet
+    snippet = SnippetHTML.html(hit.snippet)
     score = hit.score
     href = Self.href(kind: hit.kind, id: hit.id, slug: hit.slug)
   }
