@@ -26,8 +26,10 @@ extension Corpus {
   /// - Throws: ``CorpusError`` listing every problem found in every file: unreadable files,
   ///   bad front matter, missing required fields, duplicate ids or slugs, ids that are not 1…N,
   ///   cross-references that do not resolve, table rows of the wrong width.
-  public static func load(from directory: URL) throws(CorpusError) -> Corpus {
-    let (corpus, problems) = loadAllowingProblems(from: directory)
+  /// - Parameter renderer: renders every entry's Markdown once (links through its resolver,
+  ///   code highlighted); the server passes one that knows its URLs.
+  public static func load(from directory: URL, renderer: MarkdownRenderer = .standard) throws(CorpusError) -> Corpus {
+    let (corpus, problems) = loadAllowingProblems(from: directory, renderer: renderer)
     guard problems.isEmpty else { throw CorpusError(directory: directory.path, problems: problems) }
     return corpus
   }
@@ -35,7 +37,9 @@ extension Corpus {
   /// Loads what can be loaded and returns it with every problem ``load(from:)`` would throw, for
   /// tools that report problems or work on a corpus being written (entries whose front matter is
   /// broken are left out; dangling references are kept). Servers should use ``load(from:)``.
-  public static func loadAllowingProblems(from directory: URL) -> (corpus: Corpus, problems: [CorpusProblem]) {
+  public static func loadAllowingProblems(
+    from directory: URL, renderer: MarkdownRenderer = .standard
+  ) -> (corpus: Corpus, problems: [CorpusProblem]) {
     var problems: [CorpusProblem] = []
     var warnings: [CorpusProblem] = []
     var hash = ContentHash()
@@ -50,28 +54,28 @@ extension Corpus {
     var questions: [Question] = []
     for (file, text) in readEntries(in: directory, folder: "questions", hash: &hash, problems: &problems) {
       guard let matter = FrontMatter(file: file, text: text, problems: &problems) else { continue }
-      if let question = parseQuestion(matter, problems: &problems, warnings: &warnings) {
+      if let question = parseQuestion(matter, renderer, problems: &problems, warnings: &warnings) {
         questions.append(question)
       }
     }
     var notes: [KeywordNote] = []
     for (file, text) in readEntries(in: directory, folder: "keywords", hash: &hash, problems: &problems) {
       guard let matter = FrontMatter(file: file, text: text, problems: &problems) else { continue }
-      if let note = parseKeywordNote(matter, problems: &problems, warnings: &warnings) {
+      if let note = parseKeywordNote(matter, renderer, problems: &problems, warnings: &warnings) {
         notes.append(note)
       }
     }
     var tables: [DataTable] = []
     for (file, text) in readEntries(in: directory, folder: "tables", hash: &hash, problems: &problems) {
       guard let matter = FrontMatter(file: file, text: text, problems: &problems) else { continue }
-      if let table = parseTable(matter, problems: &problems, warnings: &warnings) {
+      if let table = parseTable(matter, renderer, problems: &problems, warnings: &warnings) {
         tables.append(table)
       }
     }
     var terms: [Term] = []
     for (file, text) in readEntries(in: directory, folder: "terms", hash: &hash, problems: &problems) {
       guard let matter = FrontMatter(file: file, text: text, problems: &problems) else { continue }
-      if let term = parseTerm(matter, problems: &problems, warnings: &warnings) {
+      if let term = parseTerm(matter, renderer, problems: &problems, warnings: &warnings) {
         terms.append(term)
       }
     }
@@ -144,7 +148,7 @@ extension Corpus {
   static let tableFields: Set<String> = ["slug", "title", "keywords", "columns", "rows", "related"]
 
   private static func parseQuestion(
-    _ matter: FrontMatter, problems: inout [CorpusProblem], warnings: inout [CorpusProblem]
+    _ matter: FrontMatter, _ renderer: MarkdownRenderer, problems: inout [CorpusProblem], warnings: inout [CorpusProblem]
   ) -> Question? {
     let id = matter.positiveInt("id", problems: &problems)
     let slug = validSlug(matter, problems: &problems)
@@ -165,13 +169,13 @@ extension Corpus {
       warnings.append(.init(file: matter.file, kind: .fileNameMismatch, message: "expected the file name \(expected)"))
     }
     return Question(
-      id: id, slug: slug, title: title, topics: topics, keywords: keywords, related: related,
-      experiments: experiments, exercises: exercises, beyondSeed: beyondSeed, answerMarkdown: matter.body,
-      sourcePath: matter.file)
+      id: id, slug: slug, title: title, titleHTML: renderer.inlineHTML(title), topics: topics, keywords: keywords,
+      related: related, experiments: experiments, exercises: exercises, beyondSeed: beyondSeed,
+      answerMarkdown: matter.body, answerHTML: renderer.html(matter.body), sourcePath: matter.file)
   }
 
   private static func parseKeywordNote(
-    _ matter: FrontMatter, problems: inout [CorpusProblem], warnings: inout [CorpusProblem]
+    _ matter: FrontMatter, _ renderer: MarkdownRenderer, problems: inout [CorpusProblem], warnings: inout [CorpusProblem]
   ) -> KeywordNote? {
     let slug = validSlug(matter, problems: &problems)
     let title = matter.string("title", required: true, problems: &problems)
@@ -184,12 +188,13 @@ extension Corpus {
       warnings.append(.init(file: matter.file, kind: .fileNameMismatch, message: "expected the file name keywords/\(slug).md"))
     }
     return KeywordNote(
-      slug: slug, title: title, summary: summary, keywords: keywords, related: related,
-      bodyMarkdown: matter.body, sourcePath: matter.file)
+      slug: slug, title: title, titleHTML: renderer.inlineHTML(title), summary: summary,
+      summaryHTML: renderer.inlineHTML(summary), keywords: keywords, related: related,
+      bodyMarkdown: matter.body, bodyHTML: renderer.html(matter.body), sourcePath: matter.file)
   }
 
   private static func parseTable(
-    _ matter: FrontMatter, problems: inout [CorpusProblem], warnings: inout [CorpusProblem]
+    _ matter: FrontMatter, _ renderer: MarkdownRenderer, problems: inout [CorpusProblem], warnings: inout [CorpusProblem]
   ) -> DataTable? {
     let slug = validSlug(matter, problems: &problems)
     let title = matter.string("title", required: true, problems: &problems)
@@ -210,12 +215,13 @@ extension Corpus {
       warnings.append(.init(file: matter.file, kind: .fileNameMismatch, message: "expected the file name tables/\(slug).md"))
     }
     return DataTable(
-      slug: slug, title: title, keywords: keywords, columns: columns, rows: rows, related: related,
-      bodyMarkdown: matter.body, sourcePath: matter.file)
+      slug: slug, title: title, titleHTML: renderer.inlineHTML(title), keywords: keywords, columns: columns, rows: rows,
+      columnsHTML: columns.map(renderer.inlineHTML), rowsHTML: rows.map { $0.map(renderer.inlineHTML) },
+      related: related, bodyMarkdown: matter.body, bodyHTML: renderer.html(matter.body), sourcePath: matter.file)
   }
 
   private static func parseTerm(
-    _ matter: FrontMatter, problems: inout [CorpusProblem], warnings: inout [CorpusProblem]
+    _ matter: FrontMatter, _ renderer: MarkdownRenderer, problems: inout [CorpusProblem], warnings: inout [CorpusProblem]
   ) -> Term? {
     let slug = validSlug(matter, problems: &problems)
     let title = matter.string("title", required: true, problems: &problems)
@@ -228,8 +234,9 @@ extension Corpus {
       warnings.append(.init(file: matter.file, kind: .fileNameMismatch, message: "expected the file name terms/\(slug).md"))
     }
     return Term(
-      slug: slug, title: title, summary: summary, keywords: keywords, related: related,
-      bodyMarkdown: matter.body, sourcePath: matter.file)
+      slug: slug, title: title, titleHTML: renderer.inlineHTML(title), summary: summary,
+      summaryHTML: renderer.inlineHTML(summary), keywords: keywords, related: related, bodyMarkdown: matter.body,
+      bodyHTML: renderer.html(matter.body), sourcePath: matter.file)
   }
 
   /// The `slug` field when present and made of `a-z`, `0-9`, `-` and `_` (starting with a letter

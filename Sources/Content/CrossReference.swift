@@ -27,17 +27,6 @@ public enum CrossReference: Sendable, Hashable {
     }
   }
 
-  /// The entry's path on the site, used for links in rendered Markdown: `/questions/8`,
-  /// `/keywords/frozenset`, `/tables/method-types`, `/terms/warp`.
-  public var path: String {
-    switch self {
-    case .question(let id): "/questions/\(id)"
-    case .keyword(let slug): "/keywords/\(slug)"
-    case .table(let slug): "/tables/\(slug)"
-    case .term(let slug): "/terms/\(slug)"
-    }
-  }
-
   /// The kind of entry referred to.
   public var kind: EntryKind {
     switch self {

@@ -11,25 +11,37 @@ import Ink
 /// ```` ```python ````). Raw HTML in the Markdown passes through: corpus files are trusted
 /// project sources, reviewed like code.
 ///
-/// Two more fixes around Ink 0.6:
-/// - Ink ends a paragraph at a line that starts with `` ` ``, `-`, `#` or `<`, so a soft-wrapped
-///   sentence whose next line starts with inline code was cut in two. Soft line breaks inside
-///   paragraphs and list items are joined first (``joiningSoftLineBreaks(_:)``).
-/// - Links to cross-references (`[question 8](question:8)`) get a site path and keep the
-///   reference: `<a href="/questions/8" data-ref="question:8">` (see ``CrossReference/path``).
-public enum MarkdownRenderer {
+/// Rendering happens once, when the corpus loads; two Ink modifiers do the work on the way:
+/// - links to cross-references (`[question 8](question:8)`) get the path the injected
+///   ``LinkResolver`` gives and keep the reference: `<a href="/questions/8" data-ref="question:8">`
+///   (Content knows no URLs: the server passes its resolver in);
+/// - fenced code is highlighted (``CodeHighlighter``), so pages insert it as it is.
+///
+/// One fix around Ink 0.6: Ink ends a paragraph at a line that starts with `` ` ``, `-`, `#` or
+/// `<`, so a soft-wrapped sentence whose next line starts with inline code was cut in two. Soft
+/// line breaks inside paragraphs and list items are joined first (``joiningSoftLineBreaks(_:)``).
+public struct MarkdownRenderer: Sendable {
+  /// Where cross-reference links point.
+  public var links: LinkResolver
+
+  public init(links: LinkResolver = .references) { self.links = links }
+
+  /// The renderer entries use when they are made without HTML (tests, tools): links keep their
+  /// references as targets.
+  public static let standard = MarkdownRenderer()
+
   /// Block HTML for a Markdown document.
-  public static func html(_ markdown: String) -> String {
-    let prepared = joiningSoftLineBreaks(sanitizingFenceInfo(markdown))
-    return rewritingCrossReferenceLinks(MarkdownParser().html(from: prepared))
+  public func html(_ markdown: String) -> String {
+    let prepared = Self.joiningSoftLineBreaks(Self.sanitizingFenceInfo(markdown))
+    return parser(highlighting: true).html(from: prepared)
   }
 
   /// Inline HTML for a short Markdown fragment (a title, a table cell): the paragraph wrapper is
   /// dropped. Text that Ink would turn into a block (a heading, a list) is escaped as plain text.
-  public static func inlineHTML(_ markdown: String) -> String {
+  public func inlineHTML(_ markdown: String) -> String {
     let trimmed = markdown.trimmingCharacters(in: .whitespacesAndNewlines)
     guard !trimmed.isEmpty else { return "" }
-    let rendered = rewritingCrossReferenceLinks(MarkdownParser().html(from: trimmed))
+    let rendered = parser(highlighting: false).html(from: trimmed)
     if rendered.hasPrefix("<p>"), rendered.hasSuffix("</p>"),
       rendered.dropFirst(3).range(of: "<p>") == nil
     {
@@ -37,6 +49,21 @@ public enum MarkdownRenderer {
     }
     return HTMLEscaping.escape(trimmed)
   }
+
+  /// Ink with this renderer's modifiers.
+  private func parser(highlighting: Bool) -> MarkdownParser {
+    var parser = MarkdownParser()
+    let links = self.links
+    parser.addModifier(Modifier(target: .links) { input in Self.resolvingReference(in: input.html, links) })
+    if highlighting {
+      parser.addModifier(Modifier(target: .codeBlocks) { input in CodeHighlighter.highlightBlocks(in: input.html) })
+    }
+    return parser
+  }
+
+  /// Static forms, for callers that render one fragment with the standard renderer.
+  public static func html(_ markdown: String) -> String { standard.html(markdown) }
+  public static func inlineHTML(_ markdown: String) -> String { standard.inlineHTML(markdown) }
 
   /// Rewrites each opening code fence so that its info string is one safe word.
   static func sanitizingFenceInfo(_ markdown: String) -> String {
@@ -128,23 +155,13 @@ public enum MarkdownRenderer {
     return marks.allSatisfy { $0 == first }
   }
 
-  /// Rewrites `href="question:8"` (and `keyword:`, `table:`) to the entry's site path plus a
-  /// `data-ref` attribute; other links are left alone.
-  static func rewritingCrossReferenceLinks(_ html: String) -> String {
-    guard html.contains("href=\"question:") || html.contains("href=\"keyword:")
-      || html.contains("href=\"table:") || html.contains("href=\"term:")
-    else { return html }
-    var result = ""
-    var rest = html[...]
-    while let range = rest.range(of: "href=\"") {
-      result += rest[..<range.upperBound]
-      rest = rest[range.upperBound...]
-      guard let close = rest.firstIndex(of: "\""),
-        let reference = CrossReference(String(rest[..<close]))
-      else { continue }
-      result += HTMLEscaping.escape(reference.path) + "\" data-ref=\"" + HTMLEscaping.escape(reference.description)
-      rest = rest[close...]
-    }
-    return result + rest
+  /// One link's HTML from Ink (`<a href="question:8">…</a>`): a cross-reference gets the
+  /// resolver's path and a `data-ref` attribute; other links are left alone.
+  static func resolvingReference(in html: String, _ links: LinkResolver) -> String {
+    guard html.hasPrefix("<a href=\""), let close = html.dropFirst(9).firstIndex(of: "\"") else { return html }
+    let target = String(html[html.index(html.startIndex, offsetBy: 9)..<close])
+    guard let reference = CrossReference(target) else { return html }
+    return "<a href=\"" + HTMLEscaping.escape(links.path(reference)) + "\" data-ref=\""
+      + HTMLEscaping.escape(reference.description) + "\"" + html[html.index(after: close)...]
   }
 }

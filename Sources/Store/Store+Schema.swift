@@ -9,7 +9,7 @@ extension Store {
 
   /// Bumped whenever the way documents are turned into index rows changes, so that an unchanged
   /// corpus is re-indexed by the new code. Part of the stored corpus hash.
-  static let indexVersion = 2
+  static let indexVersion = 3
 
   /// Passage rowids are `document id × passageStride + passage number`.
   static let passageStride: Int64 = 10_000

@@ -33,7 +33,7 @@ public final class Application: Sendable {
       token: configuration.token, ratePerMinute: configuration.jobsPerMinute, burst: configuration.jobBurst)
     self.store = try Store(dataDirectory: URL(fileURLWithPath: configuration.dataDirectory))
     let contentDirectory = configuration.contentDirectory.map { URL(fileURLWithPath: $0) } ?? Corpus.defaultDirectory
-    let corpus = try Corpus.load(from: contentDirectory)
+    let corpus = try Corpus.load(from: contentDirectory, renderer: SiteLinks.renderer)
     for warning in corpus.warnings { logger.warning("corpus: \(warning)") }
     switch try store.syncCorpus(corpus) {
     case .unchanged: logger.info("corpus unchanged (\(corpus.contentHashHex)) from \(contentDirectory.path)")

@@ -68,3 +68,14 @@ func errorCode<T>(_ result: Result<T, any Error>?) -> ComputeError.Code? {
   guard case .failure(let error) = result else { return nil }
   return (error as? ComputeError)?.code
 }
+
+/// Polls `condition` without holding a thread: for async tests whose condition depends on a task
+/// that needs one of the cooperative pool's (two, on 2 cores) threads to start.
+func eventuallyAsync(seconds: Double = 30, _ condition: () -> Bool) async -> Bool {
+  let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+  while ContinuousClock.now < deadline {
+    if condition() { return true }
+    try? await Task.sleep(for: .milliseconds(5))
+  }
+  return condition()
+}

@@ -208,7 +208,7 @@ struct WorkerPoolTests {
     #expect(answer == 42)
 
     let task = Task { try await pool.run(id: "long", lane: "cpu", Self.untilCancelled) }
-    #expect(eventually { pool.runningJobs == ["long"] })
+    #expect(await eventuallyAsync { pool.runningJobs == ["long"] })
     task.cancel()
     let result = await task.result
     #expect(errorCode(result) == .cancelled)

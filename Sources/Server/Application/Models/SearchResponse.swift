@@ -88,10 +88,10 @@ struct SearchResult: Encodable {
 
   static func href(kind: EntryKind, id: Int?, slug: String) -> String {
     switch kind {
-    case .question: "/questions/\(id.map(String.init) ?? slug)"
-    case .keyword: "/keywords/\(slug)"
-    case .table: "/tables/\(slug)"
-    case .term: "/terms/\(slug)"
+    case .question: id.map { SiteLinks.path(.question($0)) } ?? "/questions/\(slug)"
+    case .keyword: SiteLinks.path(.keyword(slug))
+    case .table: SiteLinks.path(.table(slug))
+    case .term: SiteLinks.path(.term(slug))
     }
   }
 }

@@ -1,6 +1,4 @@
-import Content
-
-/// Highlights the fenced code in rendered Markdown on the server: keywords,
+/// Highlights the fenced code of the corpus once, when the Markdown is rendered at load: keywords,
 /// types and built-ins, strings, comments, numbers, decorators and
 /// preprocessor lines are wrapped in `<span class="tk-…">`.
 ///
@@ -9,7 +7,7 @@ import Content
 /// uses four languages, the page then reads highlighted with JavaScript off,
 /// and nothing extra is downloaded. The scanner is lexical and forgiving: it
 /// never fails, and text it does not recognise stays plain.
-enum CodeHighlighter {
+public enum CodeHighlighter {
   /// Languages with a scanner; blocks in others (or with none) stay plain.
   enum Language: String {
     case python, cpp, cuda, opencl, c
@@ -19,7 +17,7 @@ enum CodeHighlighter {
 
   /// Rewrites every `<pre><code class="language-…">` block of `html`, and makes every `<pre>`
   /// focusable (`tabindex="0"`) so that keyboard users can scroll wide code.
-  static func highlightBlocks(in html: String) -> String {
+  public static func highlightBlocks(in html: String) -> String {
     let open = "<pre><code"
     var result = ""
     result.reserveCapacity(html.utf8.count + html.utf8.count / 4)
