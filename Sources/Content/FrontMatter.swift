@@ -92,7 +92,7 @@ struct FrontMatter {
       problems.append(missing(key))
       return nil
     }
-    guard let scalar = node.scalar, let value = Int(scalar.string), value > 0 else {
+    guard let value = try? Self.decoder.decode(Int.self, from: node), value > 0 else {
       problems.append(invalid(key, "must be a positive integer, found `\(node.scalar?.string ?? "a collection")`"))
       return nil
     }
@@ -140,97 +140,59 @@ struct FrontMatter {
     }
   }
 
-  /// A list of rows, each a list of cell strings (cells may be empty).
+  /// A list of rows, each a list of cell strings (cells may be empty, written `~` or `null`).
   func rows(_ key: String, problems: inout [CorpusProblem]) -> [[String]]? {
     guard let node = fields[key], !isNull(node) else {
       problems.append(missing(key))
       return nil
     }
-    guard let sequence = node.sequence else {
-      problems.append(invalid(key, "must be a list of rows (lists of cells)"))
+    guard let rows = try? Self.decoder.decode([[String?]].self, from: node) else {
+      problems.append(invalid(key, "must be a list of rows, each a list of cells (strings)"))
       return nil
     }
-    var rows: [[String]] = []
-    for (index, row) in sequence.enumerated() {
-      guard let cells = row.sequence else {
-        problems.append(invalid(key, "row \(index + 1) must be a list of cells"))
-        continue
-      }
-      var values: [String] = []
-      for cell in cells {
-        if let scalar = cell.scalar {
-          values.append(isNull(cell) ? "" : scalar.string.trimmingCharacters(in: .whitespacesAndNewlines))
-        } else {
-          problems.append(invalid(key, "row \(index + 1) has a cell that is not a string"))
-          values.append("")
-        }
-      }
-      rows.append(values)
-    }
-    return rows
+    return rows.map { $0.map { $0?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "" } }
   }
 
   /// `{kind, params, title}` entries.
   func experiments(_ key: String, problems: inout [CorpusProblem]) -> [Experiment] {
-    guard let node = fields[key], !isNull(node) else { return [] }
-    guard let sequence = node.sequence else {
-      problems.append(invalid(key, "must be a list of {kind, params, title} entries"))
-      return []
-    }
+    guard let entries = entries(ExperimentEntry.self, key, shape: "{kind, params, title}", problems: &problems) else { return [] }
     var experiments: [Experiment] = []
-    for (index, item) in sequence.enumerated() {
-      guard let mapping = item.mapping else {
-        problems.append(invalid(key, "entry \(index + 1) must be a mapping with kind, params and title"))
-        continue
-      }
-      let kind = mapping["kind"]?.scalar?.string.trimmingCharacters(in: .whitespaces) ?? ""
-      let title = mapping["title"]?.scalar?.string.trimmingCharacters(in: .whitespaces) ?? ""
-      let params = mapping["params"].map(Self.jsonValue) ?? .emptyObject
+    for (index, entry) in entries.enumerated() {
+      let kind = entry.kind?.trimmingCharacters(in: .whitespaces) ?? ""
+      let title = entry.title?.trimmingCharacters(in: .whitespaces) ?? ""
+      let params = entry.params ?? .emptyObject
       if kind.isEmpty { problems.append(invalid(key, "entry \(index + 1) has no `kind`")) }
       if title.isEmpty { problems.append(invalid(key, "entry \(index + 1) has no `title`")) }
       guard case .object = params else {
         problems.append(invalid(key, "entry \(index + 1): `params` must be a mapping"))
         continue
       }
-      if !kind.isEmpty, !title.isEmpty {
-        experiments.append(Experiment(kind: kind, params: params, title: title))
-      }
+      if !kind.isEmpty, !title.isEmpty { experiments.append(Experiment(kind: kind, params: params, title: title)) }
     }
     return experiments
   }
 
   /// `{prompt, experiment: {kind, params}, observe, explanation}` entries.
   func exercises(_ key: String, problems: inout [CorpusProblem]) -> [Exercise] {
-    guard let node = fields[key], !isNull(node) else { return [] }
-    guard let sequence = node.sequence else {
-      problems.append(invalid(key, "must be a list of {prompt, experiment, observe, explanation} entries"))
-      return []
-    }
+    guard
+      let entries = entries(
+        ExerciseEntry.self, key, shape: "{prompt, experiment: {kind, params}, observe, explanation}", problems: &problems)
+    else { return [] }
     var exercises: [Exercise] = []
-    for (index, item) in sequence.enumerated() {
-      guard let mapping = item.mapping else {
-        problems.append(invalid(key, "entry \(index + 1) must be a mapping"))
-        continue
+    for (index, entry) in entries.enumerated() {
+      func text(_ value: String?, _ name: String) -> String {
+        let text = value?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        if text.isEmpty { problems.append(invalid(key, "entry \(index + 1) has no `\(name)`")) }
+        return text
       }
-      func text(_ name: String) -> String {
-        let value = mapping[name]?.scalar?.string.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-        if value.isEmpty { problems.append(invalid(key, "entry \(index + 1) has no `\(name)`")) }
-        return value
-      }
-      let prompt = text("prompt")
-      let observe = text("observe")
-      let explanation = text("explanation")
-      let experiment = mapping["experiment"]?.mapping
-      let kind = experiment?["kind"]?.scalar?.string.trimmingCharacters(in: .whitespaces) ?? ""
-      let params = experiment?["params"].map(Self.jsonValue) ?? .emptyObject
-      if kind.isEmpty { problems.append(invalid(key, "entry \(index + 1) has no `experiment.kind`")) }
+      let prompt = text(entry.prompt, "prompt")
+      let observe = text(entry.observe, "observe")
+      let explanation = text(entry.explanation, "explanation")
+      let kind = text(entry.experiment?.kind, "experiment.kind")
+      let params = entry.experiment?.params ?? .emptyObject
       guard case .object = params else {
         problems.append(invalid(key, "entry \(index + 1): `experiment.params` must be a mapping"))
         continue
-      }
-      for name in mapping.keys.compactMap({ $0.scalar?.string })
-      where !["prompt", "experiment", "observe", "explanation"].contains(name) {
-        problems.append(invalid(key, "entry \(index + 1) has an unknown field `\(name)`"))
       }
       if ![prompt, observe, explanation, kind].contains(where: \.isEmpty) {
         exercises.append(Exercise(prompt: prompt, kind: kind, params: params, observe: observe, explanation: explanation))
@@ -242,13 +204,36 @@ struct FrontMatter {
   /// `true` or `false`; absent means `false`.
   func bool(_ key: String, problems: inout [CorpusProblem]) -> Bool {
     guard let node = fields[key], !isNull(node) else { return false }
-    switch node.scalar?.string {
-    case "true", "True", "yes": return true
-    case "false", "False", "no": return false
-    default:
+    guard let value = try? Self.decoder.decode(Bool.self, from: node) else {
       problems.append(invalid(key, "must be true or false"))
       return false
     }
+    return value
+  }
+
+  // MARK: - Decoding with Yams
+
+  private static var decoder: YAMLDecoder { YAMLDecoder() }
+
+  /// A list field decoded entry by entry with Yams' `YAMLDecoder`, so that one bad entry is one
+  /// problem (naming it) and the others still load; `nil` when the field is absent.
+  private func entries<Entry: Decodable>(
+    _ type: Entry.Type, _ key: String, shape: String, problems: inout [CorpusProblem]
+  ) -> [Entry]? {
+    guard let node = fields[key], !isNull(node) else { return nil }
+    guard let sequence = node.sequence else {
+      problems.append(invalid(key, "must be a list of \(shape) entries"))
+      return []
+    }
+    var entries: [Entry] = []
+    for (index, item) in sequence.enumerated() {
+      do {
+        entries.append(try Self.decoder.decode(Entry.self, from: item))
+      } catch {
+        problems.append(invalid(key, "entry \(index + 1) must be a mapping \(shape)"))
+      }
+    }
+    return entries
   }
 
   // MARK: - Helpers
@@ -265,32 +250,46 @@ struct FrontMatter {
     guard let scalar = node.scalar else { return false }
     return scalar.style == .plain && ["", "~", "null", "Null", "NULL"].contains(scalar.string)
   }
+}
 
-  /// Converts a YAML node to JSON. Plain scalars resolve as in YAML 1.2's core schema (`1024` is
-  /// an integer, `0.5` a double, `true` a Boolean, `null` null; `yes` stays a string); quoted
-  /// scalars are always strings.
-  static func jsonValue(_ node: Node) -> JSONValue {
-    switch node {
-    case .scalar(let scalar):
-      guard scalar.style == .plain else { return .string(scalar.string) }
-      let text = scalar.string
-      switch text {
-      case "", "~", "null", "Null", "NULL": return .null
-      case "true", "True", "TRUE": return .bool(true)
-      case "false", "False", "FALSE": return .bool(false)
-      default: break
-      }
-      if let value = Int(text) { return .int(value) }
-      if let value = Double(text), value.isFinite, text.contains(where: \.isNumber) { return .double(value) }
-      return .string(text)
-    case .sequence(let sequence):
-      return .array(sequence.map(jsonValue))
-    case .mapping(let mapping):
-      var members = JSONObject()
-      for (key, value) in mapping {
-        if let name = key.scalar?.string { members[name] = jsonValue(value) }
-      }
-      return .object(members)
+/// One entry of `experiments:` as written.
+private struct ExperimentEntry: Decodable {
+  var kind: String?
+  var title: String?
+  var params: JSONValue?
+}
+
+/// One entry of `exercises:` as written; unknown members are refused.
+private struct ExerciseEntry: Decodable {
+  struct Run: Decodable {
+    var kind: String?
+    var params: JSONValue?
+  }
+
+  var prompt: String?
+  var experiment: Run?
+  var observe: String?
+  var explanation: String?
+
+  enum CodingKeys: String, CodingKey, CaseIterable { case prompt, experiment, observe, explanation }
+
+  init(from decoder: any Decoder) throws {
+    let known = try decoder.container(keyedBy: CodingKeys.self)
+    let all = try decoder.container(keyedBy: AnyKey.self)
+    if let unknown = all.allKeys.first(where: { CodingKeys(rawValue: $0.stringValue) == nil }) {
+      throw DecodingError.dataCorruptedError(
+        forKey: unknown, in: all, debugDescription: "unknown field `\(unknown.stringValue)`")
     }
+    prompt = try known.decodeIfPresent(String.self, forKey: .prompt)
+    experiment = try known.decodeIfPresent(Run.self, forKey: .experiment)
+    observe = try known.decodeIfPresent(String.self, forKey: .observe)
+    explanation = try known.decodeIfPresent(String.self, forKey: .explanation)
+  }
+
+  struct AnyKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
   }
 }
