@@ -237,17 +237,17 @@ def test_cancel_a_running_experiment(driver, base_url, screenshots):
     assert one(panel, "button.run").is_enabled() and not one(panel, "button.cancel").is_enabled()
 
 
-# A finished job of one of the experiment kinds, in the shape GET /jobs/kinds and
+# A finished job of one of the experiment kinds, in the one shape GET /jobs/kinds gives every kind and
 # POST /jobs/{kind} give it; the test serves them from a stub of fetch so that the
 # drawing of figures, sweeps and verification is checked whatever kinds the server has.
 SUMMATION_KIND = {
     "kind": "summation", "title": "Floating-point summation error",
     "description": "Relative error of naive, Kahan and pairwise float32 sums as n grows.",
     "parameters": [
-        {"name": "max_n", "type": "integer", "default": 1048576, "minimum": 1024, "maximum": 16777216,
-         "unit": "elements", "description": "largest n of the sweep"},
-        {"name": "method", "type": "choice", "default": "all", "choices": ["all", "naive", "kahan"],
-         "description": "which sums"},
+        {"name": "max_n", "type": "int", "default": 1048576, "min": 1024, "max": 16777216, "allowed": None,
+         "unit": "elements", "description": "largest n of the sweep", "applies_when": None},
+        {"name": "method", "type": "choice", "default": "all", "min": None, "max": None,
+         "allowed": ["all", "naive", "kahan"], "unit": None, "description": "which sums", "applies_when": None},
     ],
     "questions": [14],
 }

@@ -145,8 +145,8 @@ def test_limits_match_the_code(document):
     assert request["repeats"]["maximum"] == max_repeats
     assert document["components"]["parameters"]["Offset"]["schema"]["maximum"] == max_offset
     assert document["components"]["parameters"]["QueryOptional"]["schema"]["maxLength"] == max_query
-    fields = re.search(r'static let fields: Set<String> = \[([^\]]+)\]', sources["MatmulRequest.swift"]).group(1)
-    assert set(re.findall(r'"(\w+)"', fields)) == set(request)
+    declared = re.findall(r'(?:\.int|\.choice|\.matrix|JobParameter\.choice)\(\s*"(\w+)"', sources["MatmulJob.swift"])
+    assert set(declared) | {"device", "repeats"} == set(request)
     codes = set(re.findall(r'case \w+ = "(\w+)"', sources["ComputeError.swift"])) | {"cancelled"}
     assert codes == set(document["components"]["schemas"]["ComputeErrorCode"]["enum"])
 

@@ -35,7 +35,7 @@ public struct MatmulJob: JobKind {
       ).applying(when: opencl),
       JobParameter.device.applying(when: opencl),
       .repeats(default: 3, max: limits.maxRepeats),
-      .int("seed", default: Int(MatmulSpec.defaultSeed), min: 0, max: Int.max, "seed of the generated inputs (without a and b)"),
+      .int("seed", default: Int(MatmulSpec.defaultSeed), min: 0, max: Int.max, "seed of the generated inputs (ignored when a and b are given)"),
       .matrix("a", "A as rows of numbers (with b, instead of generated inputs)"),
       .matrix("b", "B as rows of numbers (with a)"),
     ]
@@ -97,7 +97,14 @@ public struct MatmulJob: JobKind {
         default: break
         }
       }
-      checked[parameter.name] = try parameter.validate(value)
+      // Sizes and repeats keep the codes clients match on (invalid_dimension, dimension_too_large,
+      // invalid_repeats): their bounds are checked with the spec, below, not as generic limits.
+      var rule = parameter
+      if ["m", "k", "n", "repeats"].contains(parameter.name) {
+        rule.minimum = nil
+        rule.maximum = nil
+      }
+      checked[parameter.name] = try rule.validate(value)
     }
     if let unknown = values.keys.sorted().first(where: { name in !parameters.contains { $0.name == name } }) {
       throw ComputeError(.invalidArgument, field: unknown, message: "matmul takes no parameter '\(unknown)'")
@@ -111,9 +118,6 @@ public struct MatmulJob: JobKind {
     var spec: MatmulSpec
     switch (checked["a"], checked["b"]) {
     case (.matrix(let a)?, .matrix(let b)?):
-      if checked["seed"] != nil {
-        throw ComputeError(.invalidArgument, field: "seed", message: "seed applies to generated inputs; with a and b give none")
-      }
       spec = MatmulSpec(a: a, b: b, dtype: dtype, backend: backend, kernel: kernel, device: int("device"), repeats: repeats)
       spec.m = int("m") ?? spec.m
       spec.k = int("k") ?? spec.k
@@ -133,6 +137,13 @@ public struct MatmulJob: JobKind {
       throw ComputeError(.missingInput, field: "a", message: "b was given without a; give both a and b, or a seed")
     case (_, _):
       throw ComputeError(.missingInput, field: "b", message: "a was given without b; give both a and b, or a seed")
+    }
+    // Sizes are checked here, given ones first, so that a size that came from n names n.
+    let limit = runner.configuration.limits.maxDimension
+    for name in ["n", "m", "k"] {
+      guard let value = int(name) else { continue }
+      guard value >= 1 else { throw .invalidDimension(name, value) }
+      guard value <= limit else { throw .dimensionTooLarge(name, value, limit: limit) }
     }
     if spec.backend == .opencl {
       spec.kernel = spec.kernel ?? .default

@@ -203,8 +203,12 @@ struct MatmulJobSchemaTests {
   @Test func nAloneIsASquareProduct_AndErrorsNameN() throws {
     let spec = try decode(#"{"n": 7}"#)
     #expect(spec.m == 7 && spec.k == 7 && spec.n == 7)
-    #expect(decodeError(#"{"n": 100000}"#)?.field == "n")
-    #expect(decodeError(#"{"n": 0}"#)?.field == "n")
+    func prepareError(_ json: String) -> ComputeError? {
+      thrownError { try job.prepare(json: JSONValue(parsing: json)) } as? ComputeError
+    }
+    #expect(prepareError(#"{"n": 100000}"#)?.field == "n")
+    #expect(prepareError(#"{"n": 100000}"#)?.code == .dimensionTooLarge)
+    #expect(prepareError(#"{"n": 0}"#)?.code == .invalidDimension)
   }
 
   @Test func wrongTypesAndUnknownFieldsNameTheField() {

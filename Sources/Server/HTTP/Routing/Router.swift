@@ -87,8 +87,9 @@ public struct Router: HTTPResponder {
   /// The routes a path matches, exact first, each with its captured parameters. Two patterns
   /// may share a shape with other parameter names (`/jobs/{kind}` for POST, `/jobs/{id}` for GET).
   private func matches(_ path: Substring) -> [(Route, [String: String])] {
+    // A literal route owns its path: `POST /jobs/kinds` is a 405, not a job kind named "kinds".
+    if let route = exact[String(path)] { return [(route, [:])] }
     var found: [(Route, [String: String])] = []
-    if let route = exact[String(path)] { found.append((route, [:])) }
     for candidate in patterns where path.hasPrefix(candidate.literalPrefix) {
       if let parameters = candidate.match(path) { found.append((candidate, parameters)) }
     }

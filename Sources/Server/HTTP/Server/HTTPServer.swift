@@ -167,8 +167,14 @@ public struct SocketError: Error, CustomStringConvertible, Sendable {
 }
 
 /// Lets the loops' close callbacks reach the server without a retain cycle.
-private final class WeakServer: @unchecked Sendable {  // written once in init, before any loop runs
-  weak var server: HTTPServer?
+private final class WeakServer: Sendable {
+  private struct Reference { weak var server: HTTPServer? }
+  private let reference = Mutex(Reference())
+
+  var server: HTTPServer? {
+    get { reference.withLock { $0.server } }
+    set { reference.withLock { $0.server = newValue } }
+  }
 }
 
 /// Counts open connections across loops, and wakes whoever waits for none to be left.
