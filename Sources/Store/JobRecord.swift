@@ -169,14 +169,18 @@ public struct NewJob: Sendable, Hashable {
   public var requestHash: String?
   /// Default: now.
   public var createdAt: Date
+  /// Large inputs kept apart from the spec (matmul's inline matrices), read back only to run the
+  /// job: listings, lookups and progress updates never touch them. Default: `nil`.
+  public var inputs: JSONValue?
 
   public init(
     id: String? = nil, kind: String, spec: JSONValue, idempotencyKey: String? = nil,
-    requestHash: String? = nil, createdAt: Date = Date()
+    requestHash: String? = nil, createdAt: Date = Date(), inputs: JSONValue? = nil
   ) {
     self.id = id
     self.kind = kind
     self.spec = spec
+    self.inputs = inputs
     self.idempotencyKey = idempotencyKey
     self.requestHash = requestHash
     self.createdAt = createdAt

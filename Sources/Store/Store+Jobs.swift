@@ -38,6 +38,11 @@ extension Store {
         try db.execute(
           sql: "INSERT INTO jobs (\(Self.jobColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
           arguments: Self.arguments(for: record))
+        if let inputs = job.inputs {
+          try db.execute(
+            sql: "INSERT INTO job_inputs (job_id, inputs) VALUES (?, ?)",
+            arguments: [id, String(decoding: inputs.encoded(), as: UTF8.self)])
+        }
         return .inserted(record)
       }
     }
@@ -118,7 +123,8 @@ extension Store {
       do {
         try payload.write(to: url, options: .atomic)
       } catch {
-        throw .io(path: url.path, message: "\(error)")
+        try? FileManager.default.removeItem(at: url)
+        throw StoreError.writing(url.path, error)
       }
       payloadURL = url
     }
@@ -221,7 +227,59 @@ extension Store {
     return deleted.count
   }
 
+  /// The inputs kept apart from a job's spec (see ``NewJob/inputs``), or `nil`.
+  public func jobInputs(id: String) throws(StoreError) -> JSONValue? {
+    let text = try mappingErrors {
+      try pool.read { db in try String.fetchOne(db, sql: "SELECT inputs FROM job_inputs WHERE job_id = ?", arguments: [id]) }
+    }
+    guard let text else { return nil }
+    do {
+      return try JSONValue(parsing: Array(text.utf8), maxDepth: 16)
+    } catch {
+      throw .database(code: 1, message: "the stored inputs of job \(id) are not JSON: \(error)")
+    }
+  }
+
+  /// Records a running job's progress, and nothing else: one small `UPDATE`, without reading or
+  /// rewriting the job's spec, result or timings. A job that is no longer running is left alone.
+  public func updateProgress(id: String, _ fraction: Double) throws(StoreError) {
+    try mappingErrors {
+      try pool.write { db in
+        try db.execute(
+          sql: "UPDATE jobs SET progress = ? WHERE id = ? AND status = 'running'",
+          arguments: [min(max(fraction, 0), 1), id])
+      }
+    }
+  }
+
+  /// Bytes free for results on the data directory's file system, or `nil` when unknown.
+  public func freeBytes() -> Int? {
+    var stats = statvfs()
+    guard statvfs(configuration.resultsDirectory.path, &stats) == 0 else { return nil }
+    return Int(stats.f_bavail) * Int(stats.f_frsize)
+  }
+
   // MARK: - Result payloads
+
+  /// Removes every file in `results/` that is not the result of a job that has one: temporary
+  /// files left by a crash in the middle of a write (`kill -9`), and results whose job is gone.
+  /// Call it at start, before any job runs. Returns the number of files removed.
+  @discardableResult
+  public func removeStrayResultFiles() throws(StoreError) -> Int {
+    let owners = try mappingErrors {
+      try pool.read { db in Set(try String.fetchAll(db, sql: "SELECT id FROM jobs WHERE result_payload_bytes IS NOT NULL")) }
+    }
+    let fileManager = FileManager.default
+    let directory = configuration.resultsDirectory
+    var removed = 0
+    for name in (try? fileManager.contentsOfDirectory(atPath: directory.path)) ?? [] {
+      let url = directory.appendingPathComponent(name)
+      let isResult = url.pathExtension == configuration.resultFileExtension && !name.hasPrefix(".")
+      if isResult && owners.contains(url.deletingPathExtension().lastPathComponent) { continue }
+      if (try? fileManager.removeItem(at: url)) != nil { removed += 1 }
+    }
+    return removed
+  }
 
   /// The job's result payload file when it exists, else `nil`.
   public func resultPayloadURL(forJob id: String) -> URL? {

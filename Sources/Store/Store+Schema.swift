@@ -233,6 +233,16 @@ extension Store {
         ) WITHOUT ROWID;
         """)
     }
+    // Large inputs (matmul's inline matrices) apart from the jobs' specs: listings and progress
+    // updates stay small whatever a client sent.
+    migrator.registerMigration("v3: job inputs") { db in
+      try db.execute(sql: """
+        CREATE TABLE job_inputs (
+          job_id TEXT PRIMARY KEY NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+          inputs TEXT NOT NULL
+        );
+        """)
+    }
     return migrator
   }
 

@@ -52,9 +52,19 @@ public final class Store: Sendable {
     }
     do {
       pool = try DatabasePool(path: configuration.databaseURL.path, configuration: grdb)
+      // A damaged file (truncated, overwritten) must stop the server here, saying so, not start
+      // a server whose every job route fails.
+      let check = try pool.read { db in try String.fetchAll(db, sql: "PRAGMA quick_check") }
+      guard check == ["ok"] else {
+        throw StoreError.damaged(path: configuration.databaseURL.path, detail: check.prefix(3).joined(separator: "; "))
+      }
       try Self.migrator.migrate(pool)
       let catalog = try pool.read { db in try CorpusCatalog.load(db, leadWords: configuration.snippetTokens) }
       catalogState = Mutex(catalog)
+    } catch let error as DatabaseError
+      where error.resultCode == .SQLITE_CORRUPT || error.resultCode == .SQLITE_NOTADB
+    {
+      throw .damaged(path: configuration.databaseURL.path, detail: error.message ?? "\(error.resultCode)")
     } catch {
       throw StoreError(error)
     }

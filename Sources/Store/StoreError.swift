@@ -20,6 +20,10 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
   case database(code: Int32, message: String)
   /// A file or directory under the data directory could not be created, written or read.
   case io(path: String, message: String)
+  /// The database file is damaged (truncated, overwritten): the store refuses to open it.
+  case damaged(path: String, detail: String)
+  /// The disk is full: a write could not be made.
+  case diskFull(String)
 
   public var description: String {
     switch self {
@@ -31,6 +35,9 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     case .busy(let message): "database busy: \(message)"
     case .database(let code, let message): "SQLite error \(code): \(message)"
     case .io(let path, let message): "\(path): \(message)"
+    case .damaged(let path, let detail):
+      "the database \(path) is damaged (\(detail)); move it aside to start with an empty one (its jobs are lost) or restore a backup"
+    case .diskFull(let message): "the disk is full: \(message)"
     }
   }
 }

@@ -34,15 +34,18 @@ public struct PreparedJob: Sendable {
   public var parameters: JobParameters
   /// The worker-pool lane it runs in (`cpu`, or one per OpenCL device).
   public var lane: String
+  /// About how many bytes the job's result file will take (0 when it keeps none).
+  public var resultBytes: Int
   /// Runs the job on a pool thread; reports progress in 0…1 and checks the context's token.
   public var run: @Sendable (JobContext, _ progress: @escaping @Sendable (Double) -> Void) throws -> JobOutput
 
   public init(
-    parameters: JobParameters, lane: String,
+    parameters: JobParameters, lane: String, resultBytes: Int = 0,
     run: @escaping @Sendable (JobContext, _ progress: @escaping @Sendable (Double) -> Void) throws -> JobOutput
   ) {
     self.parameters = parameters
     self.lane = lane
+    self.resultBytes = resultBytes
     self.run = run
   }
 }

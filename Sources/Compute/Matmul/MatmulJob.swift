@@ -61,7 +61,9 @@ public struct MatmulJob: JobKind {
     let spec = try spec(from: values)
     try runner.validate(spec)
     let runner = self.runner
-    return PreparedJob(parameters: Self.parameters(of: spec), lane: runner.lane(for: spec)) { context, progress in
+    let resultBytes = spec.m.multipliedClamped(spec.n).multipliedClamped(spec.dtype.byteCount) + 128  // .npy header
+    return PreparedJob(parameters: Self.parameters(of: spec), lane: runner.lane(for: spec), resultBytes: resultBytes) {
+      context, progress in
       var outcome = try runner.run(spec, token: context.token) { fraction in
         context.reportProgress(fraction)
         progress(fraction)

@@ -30,7 +30,8 @@ public final class Application: Sendable {
     self.staticFiles = StaticFiles(
       root: configuration.publicDirectory, headers: ResponsePolicy.securityHeaders, htmlHeaders: ResponsePolicy.htmlHeaders)
     self.access = AccessControl(
-      token: configuration.token, ratePerMinute: configuration.jobsPerMinute, burst: configuration.jobBurst)
+      token: configuration.token, ratePerMinute: configuration.jobsPerMinute, burst: configuration.jobBurst,
+      allowedOrigin: configuration.corsOrigin)
     self.store = try Store(dataDirectory: URL(fileURLWithPath: configuration.dataDirectory))
     let contentDirectory = configuration.contentDirectory.map { URL(fileURLWithPath: $0) } ?? Corpus.defaultDirectory
     let corpus = try Corpus.load(from: contentDirectory, renderer: SiteLinks.renderer)

@@ -108,4 +108,102 @@ import TestSupport
     second.signal(SIGTERM)
     #expect(await second.waitForExit() == 0)
   }
+
+  // Hardening finding 8: a damaged database stops the server with a clear message.
+  @Test func refusesToStartOnADamagedDatabase_SayingWhatToDo() async throws {
+    let first = try await ServerProcess.start()
+    _ = try await post(first.port, #"{"n":8}"#, wait: 30)
+    first.signal(SIGTERM)
+    _ = await first.waitForExit()
+    let path = first.dataDirectory + "/hpclab.sqlite"
+    let checkpoint = Process()  // everything into the main file first, so that half of it is half the data
+    checkpoint.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+    checkpoint.arguments = [path, "PRAGMA wal_checkpoint(TRUNCATE);"]
+    checkpoint.standardOutput = FileHandle.nullDevice
+    try checkpoint.run()
+    checkpoint.waitUntilExit()
+    let size = try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+    let handle = try #require(FileHandle(forUpdatingAtPath: path))
+    try handle.truncate(atOffset: UInt64(size / 2))
+    try handle.close()
+    for journal in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + journal) }  // cut in half, as copied
+    do {
+      let second = try await ServerProcess.start(dataDirectory: first.dataDirectory)
+      Issue.record("a server started on a damaged database: \(second.log)")
+      await second.stop()
+    } catch {
+      #expect("\(error)".contains("damaged"), "\(error)")
+    }
+  }
+
+  // Hardening finding 9 (and 8's orphans): files a crash left in results/ are removed at start.
+  @Test func removesTemporaryAndOrphanedResultFilesAtStart() async throws {
+    let first = try await ServerProcess.start()
+    let done = try await post(first.port, #"{"n":8}"#, wait: 30)
+    let id = try #require(done["id"] as? String)
+    first.signal(SIGTERM)
+    _ = await first.waitForExit()
+    let results = first.dataDirectory + "/results"
+    for stray in [".\(id).npy.tmp-4711", "0123456789abcdef.npy", "partial.tmp"] {
+      FileManager.default.createFile(atPath: results + "/" + stray, contents: Data("x".utf8))
+    }
+    let second = try await ServerProcess.start(dataDirectory: first.dataDirectory)
+    let left = try FileManager.default.contentsOfDirectory(atPath: results)
+    #expect(left == ["\(id).npy"], "\(left)")
+    #expect(try await get(second.port, "/jobs/\(id)/result").status == 200)
+    second.signal(SIGTERM)
+    #expect(await second.waitForExit() == 0)
+  }
+
+  /// Whether this process may make a mount namespace with a small tmpfs (root, unshare, mount).
+  static let canMountTmpfs: Bool = {
+    guard getuid() == 0 else { return false }
+    let probe = Process()
+    probe.executableURL = URL(fileURLWithPath: "/bin/sh")
+    probe.arguments = ["-c", "d=$(mktemp -d) && unshare -m sh -c \"mount -t tmpfs -o size=1m tmpfs $d\""]
+    probe.standardError = FileHandle.nullDevice
+    probe.standardOutput = FileHandle.nullDevice
+    guard (try? probe.run()) != nil else { return false }
+    probe.waitUntilExit()
+    return probe.terminationStatus == 0
+  }()
+
+  // Hardening finding 5: a full disk fails the job whose result cannot be written, and new work
+  // that cannot fit is a 507 with Retry-After, never a job left running or a bare 500.
+  @Test(.enabled(if: canMountTmpfs, "needs root, unshare and mount for a tmpfs in a mount namespace"))
+  func aFullDiskFailsTheJobClearly_AndRefusesNewWorkWith507() async throws {
+    let directory = NSTemporaryDirectory() + "hpclab-full-\(UUID().uuidString)"
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    // Inside a private mount namespace: a 16 MiB tmpfs as the data directory (the database and
+    // its corpus index take about 3 MiB of it).
+    let server = try await ServerProcess.start(
+      dataDirectory: directory, shellPrefix: "exec unshare -m sh -c 'mount -t tmpfs -o size=16m tmpfs \(directory) && exec \"$@\"'")
+    // Two 1400×1400 float32 results of 7.8 MB each: both fit the free space when they are
+    // accepted, but once the first is written the second cannot be.
+    let body = #"{"n":1400,"repeats":1}"#
+    let first = try await post(server.port, body)
+    let second = try await post(server.port, body)
+    let firstID = try #require(first["id"] as? String, "\(first)")
+    let secondID = try #require(second["id"] as? String, "\(second)")
+    let one = try await get(server.port, "/jobs/\(firstID)?wait=60")
+    let other = try await get(server.port, "/jobs/\(secondID)?wait=60")
+    let statuses = [one.json?["status"] as? String, other.json?["status"] as? String]
+    #expect(statuses.contains("succeeded"), "\(one.text) \(other.text)")
+    #expect(statuses.contains("failed"), "the job whose result did not fit failed: \(one.text) \(other.text)")
+    let failed = one.json?["status"] as? String == "failed" ? one : other
+    #expect(failed.text.contains("disk is full"), "\(failed.text)")
+    // New work that cannot fit is refused before it runs.
+    let client = try TestClient(port: server.port, timeout: 30)
+    try client.send("POST /jobs/matmul HTTP/1.1\r\nHost: t\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)")
+    let refused = try await client.readResponse()
+    #expect(refused.status == 507, "\(refused.text)")
+    #expect(refused.header("Retry-After") != nil)
+    #expect(refused.header("Content-Type") == "application/problem+json")
+    let running = try await get(server.port, "/jobs?status=running")
+    #expect((running.json?["jobs"] as? [Any])?.isEmpty == true, "no job is left running")
+    let health = try await get(server.port, "/healthz")
+    #expect(health.status == 200)
+    server.signal(SIGTERM)
+    #expect(await server.waitForExit() == 0)
+  }
 }

@@ -34,6 +34,7 @@ import TestSupport
         })
     }
     router.get("/big") { _, _ in HTTPResponse(bytes: [UInt8](repeating: 0x61, count: 32 << 20)) }
+    router.get("/300k") { _, _ in HTTPResponse(bytes: [UInt8](repeating: 0x62, count: 300 << 10)) }
     router.get("/fail") { _, _ in throw CocoaError(.fileNoSuchFile) }
     return router
   }
@@ -67,6 +68,21 @@ import TestSupport
     #expect(try await client.readResponse().text == "hello")
     #expect(try await client.readResponse().text == "ping")
     #expect(try await client.readResponse().text == "item 42")
+    await server.stop()
+  }
+
+  /// Hardening finding 4: once a response filled the output past its high-water mark and the flush
+  /// then finished without blocking, nothing resumed parsing, and the requests already received
+  /// waited for the header deadline (408). Three pipelined large responses must all come, at once.
+  @Test func answersPipelinedRequestsWhoseResponsesEachFillTheOutputBuffer() async throws {
+    let server = try Self.start { $0.headerTimeout = 3 }
+    let client = try server.client(timeout: 2.5)  // well under the header deadline
+    try client.send(String(repeating: "GET /300k HTTP/1.1\r\nHost: t\r\n\r\n", count: 3))
+    for _ in 0..<3 {
+      let response = try await client.readResponse()
+      #expect(response.status == 200)
+      #expect(response.body.count == 300 << 10)
+    }
     await server.stop()
   }
 

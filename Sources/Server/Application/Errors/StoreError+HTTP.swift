@@ -15,6 +15,11 @@ extension StoreError: HTTPResponseError {
       Problem(status: .notFound, detail: "No job with id \(id).")
     case .invalidJobID(let id):
       Problem(status: .notFound, detail: "No job with id \(id).")
+    case .diskFull(let message):
+      Problem(
+        status: .insufficientStorage,
+        detail: "The server's disk is full (\(message)); no new work is accepted until space is freed.",
+        headers: ["Retry-After": "60"])
     case .busy:
       Problem(status: .serviceUnavailable, detail: "The database is busy; try again.", headers: ["Retry-After": "1"])
     default:

@@ -36,6 +36,8 @@ final class JobService: Sendable {
   private let describe: @Sendable (any Error) -> JSONValue
   /// The `status` event's data for a job (the API's job object).
   private let render: @Sendable (JobRecord) -> JSONValue
+  /// Jobs a `cancel` is working on now.
+  private let cancelling = Mutex<Set<String>>([])
 
   init(
     store: Store, corpus: Corpus, configuration: Configuration, metrics: ServerMetrics, logger: Logger,
@@ -69,13 +71,16 @@ final class JobService: Sendable {
   /// Recovers from the last run: marks interrupted jobs failed and queues the queued ones again.
   func recover() throws {
     let recovery = try store.recoverAfterRestart()
+    let stray = try store.removeStrayResultFiles()
+    if stray > 0 { logger.info("removed \(stray) stray files from the results directory (temporary or without a job)") }
     if !recovery.interrupted.isEmpty {
       logger.warning("marked \(recovery.interrupted.count) jobs failed: interrupted by restart")
     }
     for job in recovery.queued {
       do {
         guard let kind = catalog[job.kind] else { throw JobServiceError.unknownKind(job.kind, known: catalog.names) }
-        try enqueue(job.id, try kind.prepare(json: job.spec))
+        let spec = Self.restoringInputs(job.spec, try store.jobInputs(id: job.id))
+        try enqueue(job.id, try kind.prepare(json: spec))
       } catch {
         logger.error("could not queue job \(job.id) again: \(error)")
         _ = try? store.updateJob(id: job.id, .failed(error: describe(error)))
@@ -121,13 +126,18 @@ final class JobService: Sendable {
     let prepared = try kind.prepare(json: body)
     return try await BlockingWork.run { [self] in
       let isRetry = try key.map { try store.job(idempotencyKey: $0) != nil } ?? false
+      if !isRetry, prepared.resultBytes > 0, let free = store.freeBytes(), free < prepared.resultBytes + Self.diskReserve {
+        throw StoreError.diskFull(
+          "the result needs about \(prepared.resultBytes) bytes and \(free) are free (with \(Self.diskReserve) kept in reserve)")
+      }
       if !isRetry, pool.queuedCount >= configuration.queueCapacity {
         throw ComputeError(
           .queueFull, message: "the job queue is full (\(configuration.queueCapacity) jobs waiting); try again later",
           limit: configuration.queueCapacity)
       }
+      let (spec, inputs) = Self.separatingInputs(prepared.parameters)
       let insertion = try store.insertJob(
-        NewJob(kind: name, spec: prepared.parameters.json, idempotencyKey: key, requestHash: requestHash))
+        NewJob(kind: name, spec: spec, idempotencyKey: key, requestHash: requestHash, inputs: inputs))
       switch insertion {
       case .existing(let job):
         return Submission(job: job, isNew: false)
@@ -193,7 +203,20 @@ final class JobService: Sendable {
       // Already finished (cancelled while its last piece ran): the record stands.
       if let job = try? store.job(id: id) { publishStatus(job) }
     } catch {
+      // The end could not be recorded (a full disk for the result file, say): the job fails with
+      // that reason rather than staying `running` for ever.
       logger.error("could not record the end of job \(id): \(error)")
+      do {
+        let record = try store.updateJob(id: id, .failed(error: describe(error)))
+        publishStatus(record)
+      } catch {
+        logger.error("could not record job \(id) as failed either: \(error); it is failed at the next start")
+        if var job = try? store.job(id: id) {  // end the waits and streams all the same
+          job.status = .failed
+          job.error = describe(error)
+          publishStatus(job)
+        }
+      }
     }
   }
 
@@ -240,6 +263,14 @@ final class JobService: Sendable {
   func cancel(_ id: String) async throws -> JobRecord {
     let current = try await job(id)
     guard !current.status.isFinished else { throw JobServiceError.alreadyFinished(status: current.status.rawValue) }
+    // One cancel per job does the cancelling; a concurrent second one is told it came too late
+    // (409 once the first has finished it), so two clients never both hear "I cancelled it".
+    guard cancelling.withLock({ $0.insert(id).inserted }) else {
+      let job = try await waitForFinish(id, seconds: 1.5)
+      if job.status.isFinished { throw JobServiceError.alreadyFinished(status: job.status.rawValue) }
+      return job
+    }
+    defer { cancelling.withLock { _ = $0.remove(id) } }
     switch pool.cancel(id: id) {
     case .removedFromQueue, .signalledRunning:
       break
@@ -262,10 +293,37 @@ final class JobService: Sendable {
   }
 
   fileprivate func persistProgress(_ id: String, _ fraction: Double) {
-    _ = try? store.updateJob(id: id, .progress(fraction))
+    try? store.updateProgress(id: id, fraction)
   }
 
+  /// Free space kept for the database and its journal when deciding whether a result fits.
+  static let diskReserve = 4 << 20
+
   // MARK: - Values
+
+  /// The spec to store and show, and the matrix parameters kept apart from it. In the spec a
+  /// matrix is summed up as `{"rows": m, "columns": k}`; the stored inputs hold the numbers.
+  static func separatingInputs(_ parameters: JobParameters) -> (spec: JSONValue, inputs: JSONValue?) {
+    var spec = JSONObject()
+    var inputs = JSONObject()
+    for name in parameters.values.keys.sorted() {
+      let value = parameters.values[name]!
+      if case .matrix(let rows) = value {
+        spec[name] = ["rows": .int(rows.count), "columns": .int(rows.first?.count ?? 0)]
+        inputs[name] = value.json
+      } else {
+        spec[name] = value.json
+      }
+    }
+    return (.object(spec), inputs.isEmpty ? nil : .object(inputs))
+  }
+
+  /// A stored spec with its inputs put back, to run it again after a restart.
+  static func restoringInputs(_ spec: JSONValue, _ inputs: JSONValue?) -> JSONValue {
+    guard case .object(var members) = spec, case .object(let stored)? = inputs else { return spec }
+    for (name, value) in stored { members[name] = value }
+    return .object(members)
+  }
 
   /// FNV-1a over the body: the same idempotency key with another body is a conflict.
   static func hash(_ bytes: [UInt8]) -> String {

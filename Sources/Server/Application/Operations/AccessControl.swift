@@ -17,14 +17,20 @@ final class AccessControl: Sendable {
     var updated: Double
   }
 
-  init(token: String?, ratePerMinute: Double, burst: Int) {
+  /// The one other origin allowed to create and cancel work (`--cors-origin`; `*` for any).
+  let allowedOrigin: String?
+
+  init(token: String?, ratePerMinute: Double, burst: Int, allowedOrigin: String? = nil) {
     self.token = token.flatMap { $0.isEmpty ? nil : Array($0.utf8) }
+    self.allowedOrigin = allowedOrigin
     self.ratePerMinute = ratePerMinute
     self.burst = Double(max(1, burst))
   }
 
-  /// Throws 401 unless the request carries the bearer token (when one is configured).
+  /// Throws 403 for work requested by another site's page, then 401 unless the request carries
+  /// the bearer token (when one is configured).
   func authorize(_ request: HTTPRequest) throws {
+    try refuseCrossSite(request)
     guard let token else { return }
     let header = request.headers["Authorization"] ?? ""
     let prefix = "bearer "
@@ -34,6 +40,30 @@ final class AccessControl: Sendable {
         status: .unauthorized, detail: "Creating and cancelling jobs needs Authorization: Bearer <token>.",
         headers: ["WWW-Authenticate": "Bearer realm=\"hpclab\""])
     }
+  }
+
+  /// Browsers send a form (`x-www-form-urlencoded`, `multipart/form-data`, `text/plain`) to any
+  /// site without a preflight, so another site's page could create jobs here with the visitor's
+  /// browser. Such a request carries `Origin` (and `Sec-Fetch-Site`); one from another origin
+  /// than this server's own (`Host`), not allowed by `--cors-origin`, is refused. `curl -d`
+  /// sends neither header and keeps working.
+  func refuseCrossSite(_ request: HTTPRequest) throws {
+    if allowedOrigin == "*" { return }
+    let origin = request.headers["Origin"]
+    if let origin, origin == allowedOrigin { return }
+    let crossSite = request.headers["Sec-Fetch-Site"]?.lowercased() == "cross-site"
+    var foreign = crossSite
+    if let origin {
+      // Same origin: the Origin's authority is the Host the request was sent to.
+      let authority = origin.split(separator: "/", omittingEmptySubsequences: true).dropFirst().first.map(String.init)
+      foreign = foreign || origin == "null" || authority?.lowercased() != request.headers["Host"]?.lowercased()
+    }
+    guard foreign else { return }
+    throw Problem(
+      status: .forbidden,
+      detail:
+        "Another site's page (Origin \(origin ?? "?")) may not create or cancel jobs here; allow it with --cors-origin, or call the API directly.",
+      extensions: ["field": .string("Origin")])
   }
 
   /// Takes one job from the client's bucket, or throws 429 saying when to retry.

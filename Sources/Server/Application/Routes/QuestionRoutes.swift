@@ -8,7 +8,7 @@ extension Application {
     let store = self.store
     let metrics = self.metrics
     router.getBlocking("/questions") { request, _ in
-      let parameters = QueryParameters(request: request)
+      let parameters = try QueryParameters(request: request)
       if let text = try parameters.text() {
         let query = try parameters.searchQuery(text, kinds: [.question], topic: parameters.topic())
         let page = try metrics.timeSearch { try store.search(query) }

@@ -3,13 +3,13 @@ import HTTP
 import Store
 
 extension Application {
-  /// `GET /search?q=` across questions, keywords and tables (`kind=` narrows it);
+  /// `GET /search?q=` across questions, keywords, tables and terms (`kind=` narrows it);
   /// `GET /topics` with counts.
   func addSearchRoutes(to router: inout Router) {
     let store = self.store
     let metrics = self.metrics
     router.getBlocking("/search") { request, _ in
-      let parameters = QueryParameters(request: request)
+      let parameters = try QueryParameters(request: request)
       guard let text = try parameters.text() else {
         throw Problem.badRequest("Give the search text in q, e.g. /search?q=warp.", field: "q")
       }
@@ -17,7 +17,7 @@ extension Application {
       if let kind = parameters.value("kind") {
         for name in kind.split(separator: ",") {
           guard let entryKind = EntryKind(rawValue: String(name)) else {
-            throw Problem.badRequest("kind must be question, keyword or table.", field: "kind")
+            throw Problem.badRequest("kind must be question, keyword, table or term.", field: "kind")
           }
           kinds.insert(entryKind)
         }

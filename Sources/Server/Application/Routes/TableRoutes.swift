@@ -7,7 +7,7 @@ extension Application {
   func addTableRoutes(to router: inout Router) {
     let store = self.store
     router.get("/tables") { request, _ in
-      let parameters = QueryParameters(request: request)
+      let parameters = try QueryParameters(request: request)
       let listing = store.tables().map {
         SearchResult(kind: .table, id: nil, slug: $0.slug, title: $0.title, topics: [])
       }

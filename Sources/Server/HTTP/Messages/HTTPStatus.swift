@@ -39,8 +39,10 @@ public struct HTTPStatus: Hashable, Sendable, CustomStringConvertible {
   public static let notImplemented = HTTPStatus(code: 501)
   public static let serviceUnavailable = HTTPStatus(code: 503)
   public static let httpVersionNotSupported = HTTPStatus(code: 505)
+  public static let insufficientStorage = HTTPStatus(code: 507)
 
   static let phrases: [Int: String] = [
+    507: "Insufficient Storage",
     100: "Continue", 200: "OK", 201: "Created", 202: "Accepted", 204: "No Content",
     206: "Partial Content", 301: "Moved Permanently", 302: "Found", 303: "See Other",
     304: "Not Modified", 307: "Temporary Redirect", 308: "Permanent Redirect",

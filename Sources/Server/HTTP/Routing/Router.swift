@@ -31,6 +31,9 @@ public struct Router: HTTPResponder {
   public var fallback: (@Sendable (HTTPRequest, RequestContext) throws -> HTTPResponse?)?
   public var logger: Logger
 
+  /// What `OPTIONS *` answers: the methods some resource of this server takes.
+  static let serverAllow = "DELETE, GET, HEAD, OPTIONS, POST"
+
   /// The methods this server knows (others are 501).
   public static let knownMethods: Set<HTTPMethod> = [.get, .head, .post, .put, .patch, .delete, .options, .trace, .connect]
 
@@ -101,6 +104,9 @@ public struct Router: HTTPResponder {
   public func respond(to request: HTTPRequest, context: RequestContext) -> HTTPReply {
     var context = context
     let method = request.method
+    if request.target == "*" {  // OPTIONS * asks about the server itself (RFC 9110 §9.3.7)
+      return HTTPReply(.now(HTTPResponse(status: .noContent, headers: ["Allow": Self.serverAllow])), route: "*")
+    }
     let found = matches(request.path)
     guard !found.isEmpty else {
       return HTTPReply(.now(fallbackResponse(request, context)), route: nil)

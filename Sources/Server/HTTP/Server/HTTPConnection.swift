@@ -109,26 +109,35 @@ final class HTTPConnection {
 
   /// Parses and answers buffered requests in order while no reply is pending.
   private func drive() {
-    while phase == .idle && !isClosed && !closeAfterFlush && output.count - outputStart < Self.highWater {
-      let event: HTTPRequestParser.Event?
-      do {
-        event = try parser.next()
-      } catch {
-        respond(toParseError: error)
-        break
-      }
-      guard let event else { break }
-      switch event {
-      case .head(let head):
-        if head.expectsContinue && parser.bufferedByteCount == 0 {
-          output.append(contentsOf: "HTTP/1.1 100 Continue\r\n\r\n".utf8)
+    // Parse and answer while output stays under the high-water mark; then flush. When the flush
+    // drained everything without blocking, go on parsing what is already buffered: pipelined
+    // requests must not wait for more bytes that may never come (RFC 9112 §9.3.2). When it
+    // blocked, the write source's handler calls drive() again once the peer reads.
+    while true {
+      while phase == .idle && !isClosed && !closeAfterFlush && output.count - outputStart < Self.highWater {
+        let event: HTTPRequestParser.Event?
+        do {
+          event = try parser.next()
+        } catch {
+          respond(toParseError: error)
+          break
         }
-      case .request(let request):
-        handle(request)
+        guard let event else { break }
+        switch event {
+        case .head(let head):
+          if head.expectsContinue && parser.bufferedByteCount == 0 {
+            output.append(contentsOf: "HTTP/1.1 100 Continue\r\n\r\n".utf8)
+          }
+        case .request(let request):
+          handle(request)
+        }
       }
+      if phase == .idle && parser.isMidMessage { deadlines.requestBegan(at: clock.now) }
+      let wasFull = output.count - outputStart >= Self.highWater
+      flush()
+      guard wasFull, !isClosed, !writeArmed, phase == .idle, output.count == outputStart, parser.bufferedByteCount > 0
+      else { return }
     }
-    if phase == .idle && parser.isMidMessage { deadlines.requestBegan(at: clock.now) }
-    flush()
   }
 
   // MARK: - Answering
@@ -184,6 +193,10 @@ final class HTTPConnection {
       !codings.split(separator: ",").allSatisfy({ $0.trimmingASCIIWhitespace().equalsASCIICaseInsensitive("chunked") })
     {
       return Problem(status: .notImplemented, detail: "Only the chunked transfer coding is supported.")
+    }
+    // A fragment is not part of a request-target (RFC 9112 §3.2; RFC 3986 §3.5): a client sends none.
+    if request.target.utf8.contains(UInt8(ascii: "#")) {
+      return .badRequest("The request target has a fragment (#…); fragments are not sent to servers.")
     }
     if request.target.hasPrefix("/") { return nil }
     if request.target == "*" && request.method == .options { return nil }
