@@ -74,6 +74,7 @@ extension Store {
 
   private func computeSearch(_ query: SearchQuery, catalog: CorpusCatalog) throws(StoreError) -> SearchPage {
     let started = ContinuousClock.now
+    let deadline = queryDeadline
     var words: [String] = []
     var expressions: [String] = []
     switch query.mode {
@@ -85,6 +86,9 @@ extension Store {
       guard query.text.utf8.count <= configuration.maximumRawQueryBytes else {
         throw .invalidQuery("the expression is longer than \(configuration.maximumRawQueryBytes) bytes")
       }
+      if let refusal = MatchExpression.costRefusal(ofRaw: query.text, maximumTerms: max(1, configuration.maximumQueryTerms)) {
+        throw .invalidQuery(refusal)
+      }
       if !query.text.allSatisfy(\.isWhitespace) { expressions.append(query.text) }
     }
     guard !expressions.isEmpty else {
@@ -95,7 +99,7 @@ extension Store {
     }
 
     let snippetSQL = query.mode == .plain ? passageSnippetSQL() : bodySnippetSQL()
-    var page = try limitedRead { db -> SearchPage in
+    var page = try limitedRead(until: deadline) { db -> SearchPage in
       var expressionIndex = 0
       var matches = try Self.matches(of: expressions[0], in: db, query: query, catalog: catalog)
       if matches.ranked.isEmpty, expressions.count > 1 {
@@ -136,7 +140,8 @@ extension Store {
     if query.mode == .plain, page.total < configuration.suggestionThreshold || page.relaxed
       || words.enumerated().contains(where: { !catalog.vocabulary.knows($1, asPrefix: $0 == words.count - 1) })
     {
-      page.suggestions = try suggestions(for: words, matchingAtLeast: page.relaxed ? 0 : page.total, query: query, catalog: catalog)
+      page.suggestions = try suggestions(
+        for: words, matchingAtLeast: page.relaxed ? 0 : page.total, query: query, catalog: catalog, deadline: deadline)
     }
     page.took = ContinuousClock.now - started
     return page
@@ -212,7 +217,7 @@ extension Store {
   /// match through stemming and the prefix rule, `coalesing` → stem `coales*`, so "finds more"
   /// would be too strict.)
   private func suggestions(
-    for words: [String], matchingAtLeast total: Int, query: SearchQuery, catalog: CorpusCatalog
+    for words: [String], matchingAtLeast total: Int, query: SearchQuery, catalog: CorpusCatalog, deadline: UInt64
   ) throws(StoreError) -> [String] {
     let vocabulary = catalog.vocabulary
     guard !words.isEmpty, !vocabulary.isEmpty else { return [] }
@@ -231,7 +236,7 @@ extension Store {
     }
     var plainQuery = query
     plainQuery.mode = .plain
-    return try limitedRead { db in
+    return try limitedRead(until: deadline) { db in
       var accepted: [String] = []
       for corrected in candidates {
         let found = try Self.matches(of: MatchExpression.all(corrected), in: db, query: plainQuery, catalog: catalog)

@@ -34,17 +34,24 @@ extension Store {
   /// reader's connection for the duration of `body` only; GRDB serializes each connection, so
   /// no other thread sees it. (FTS5 work inside a single step is not interruptible; the corpus
   /// is small enough for that not to matter.)
-  func limitedRead<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+  func limitedRead<T>(until deadline: UInt64? = nil, _ body: (Database) throws -> T) throws(StoreError) -> T {
     let limit = configuration.queryTimeLimit
+    let deadline = deadline ?? monotonicNanoseconds() &+ limit.nanoseconds
     do {
-      return try pool.read { db in try Self.withTimeLimit(limit, on: db, body) }
+      return try pool.read { db in try Self.withDeadline(deadline, limit: limit, on: db, body) }
     } catch {
       throw StoreError(error)
     }
   }
 
-  static func withTimeLimit<T>(_ limit: Duration, on db: Database, _ body: (Database) throws -> T) throws -> T {
-    var deadline = monotonicNanoseconds() &+ limit.nanoseconds
+  /// The deadline of a query that starts now: every statement of one search shares it, so the
+  /// whole search, not each statement, keeps to the time limit.
+  var queryDeadline: UInt64 { monotonicNanoseconds() &+ configuration.queryTimeLimit.nanoseconds }
+
+  static func withDeadline<T>(
+    _ deadline: UInt64, limit: Duration, on db: Database, _ body: (Database) throws -> T
+  ) throws -> T {
+    var deadline = deadline
     return try withUnsafeMutablePointer(to: &deadline) { pointer in
       sqlite3_progress_handler(db.sqliteConnection, progressInterval, deadlineCallback, pointer)
       defer { sqlite3_progress_handler(db.sqliteConnection, 0, nil, nil) }
@@ -54,5 +61,9 @@ extension Store {
         throw StoreError.timeLimitExceeded(limit)
       }
     }
+  }
+
+  static func withTimeLimit<T>(_ limit: Duration, on db: Database, _ body: (Database) throws -> T) throws -> T {
+    try withDeadline(monotonicNanoseconds() &+ limit.nanoseconds, limit: limit, on: db, body)
   }
 }

@@ -1,9 +1,24 @@
 extension NPY {
-  /// Reads a `.npy` file of a 2-D (or 1-D, read as one row) float32/float64 array, little- or
-  /// big-endian, C or Fortran order, format version 1.0, 2.0 or 3.0.
+  /// What a `.npy` header says: the element layout and where the data starts.
+  public struct Header: Sendable, Equatable {
+    public var rows: Int
+    public var columns: Int
+    /// Bytes per element: 4 (float32) or 8 (float64).
+    public var width: Int
+    public var bigEndian: Bool
+    public var fortranOrder: Bool
+    /// The offset of the first element.
+    public var dataOffset: Int
+
+    public var dtype: DType { width == 4 ? .float32 : .float64 }
+  }
+
+  /// Reads the header at the start of a `.npy` file (the first bytes suffice: 10 plus the
+  /// header's length, at most a few hundred for the files written here).
   ///
   /// - Throws: ``ComputeError`` `.malformedNPY` naming what is wrong.
-  public static func decode(_ bytes: [UInt8]) throws(ComputeError) -> Matrix {
+  public static func header(_ bytes: some Collection<UInt8>) throws(ComputeError) -> Header {
+    let bytes = Array(bytes)
     func fail(_ why: String) -> ComputeError { ComputeError(.malformedNPY, message: "not a readable .npy file: \(why)") }
     guard bytes.count >= 10, Array(bytes[0..<6]) == magic else { throw fail("missing the \\x93NUMPY magic") }
     let major = bytes[6]
@@ -26,7 +41,6 @@ extension NPY {
     guard let descr = value(of: "descr", in: header)?.trimming("'\"") else { throw fail("no descr") }
     guard let fortranText = value(of: "fortran_order", in: header) else { throw fail("no fortran_order") }
     guard let shapeText = value(of: "shape", in: header) else { throw fail("no shape") }
-    let fortran = fortranText == "True"
     let dims = shapeText.trimming("()").split(separator: ",").compactMap {
       Int(String($0).trimming(" "))
     }
@@ -36,7 +50,6 @@ extension NPY {
     case 1: (rows, columns) = (1, dims[0])
     default: throw fail("shape \(shapeText) is not 1-D or 2-D")
     }
-    let bigEndian = descr.hasPrefix(">")
     let kind = descr.drop { $0 == "<" || $0 == ">" || $0 == "=" || $0 == "|" }
     let width: Int
     switch kind {
@@ -44,7 +57,22 @@ extension NPY {
     case "f8": width = 8
     default: throw fail("dtype \(descr) is not float32 or float64")
     }
-    let dataStart = headerStart + headerLength
+    return Header(
+      rows: rows, columns: columns, width: width, bigEndian: descr.hasPrefix(">"), fortranOrder: fortranText == "True",
+      dataOffset: headerStart + headerLength)
+  }
+
+  /// Reads a `.npy` file of a 2-D (or 1-D, read as one row) float32/float64 array, little- or
+  /// big-endian, C or Fortran order, format version 1.0, 2.0 or 3.0.
+  ///
+  /// - Throws: ``ComputeError`` `.malformedNPY` naming what is wrong.
+  public static func decode(_ bytes: [UInt8]) throws(ComputeError) -> Matrix {
+    func fail(_ why: String) -> ComputeError { ComputeError(.malformedNPY, message: "not a readable .npy file: \(why)") }
+    let layout = try header(bytes)
+    let (rows, columns, width, bigEndian, fortran) = (
+      layout.rows, layout.columns, layout.width, layout.bigEndian, layout.fortranOrder
+    )
+    let dataStart = layout.dataOffset
     let count = rows * columns
     guard bytes.count - dataStart >= count * width else { throw fail("\(count) elements expected, data is short") }
 

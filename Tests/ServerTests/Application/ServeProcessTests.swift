@@ -206,4 +206,45 @@ import TestSupport
     server.signal(SIGTERM)
     #expect(await server.waitForExit() == 0)
   }
+
+  /// The resident memory of a process, in bytes, from `/proc/<pid>/status`.
+  static func residentBytes(of pid: Int32) -> Int? {
+    guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+      let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
+    else { return nil }
+    let kilobytes = line.split(separator: " ").compactMap { Int($0) }.first
+    return kilobytes.map { $0 * 1024 }
+  }
+
+  // Hardening finding 1: a 4M-element result requested by many clients that never read costs
+  // each of them a bounded buffer, not its 40 MB of JSON.
+  @Test func largeResultsToClientsThatDoNotReadKeepMemoryBounded() async throws {
+    let server = try await ServerProcess.start()
+    let job = try await post(server.port, #"{"n":2048,"repeats":1}"#, wait: 120)
+    let id = try #require(job["id"] as? String, "\(job)")
+    let before = try #require(Self.residentBytes(of: server.process.processIdentifier))
+    var clients: [TestClient] = []
+    for _ in 0..<30 {
+      let client = try TestClient(port: server.port, timeout: 5)
+      var size: Int32 = 4096
+      setsockopt(client.fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+      try client.send("GET /jobs/\(id)/result HTTP/1.1\r\nHost: t\r\n\r\n")
+      clients.append(client)
+    }
+    try await Task.sleep(for: .seconds(2))
+    let after = try #require(Self.residentBytes(of: server.process.processIdentifier))
+    let growth = after - before
+    // Built whole, 30 responses of about 42 MB would take over a gigabyte.
+    #expect(growth < 256 << 20, "resident memory grew by \(growth >> 20) MiB for 30 readers that do not read")
+    // A client that reads gets the whole matrix.
+    let reader = try TestClient(port: server.port, timeout: 60)
+    try reader.send("GET /jobs/\(id)/result HTTP/1.1\r\nHost: t\r\n\r\n")
+    let response = try await reader.readResponse()
+    #expect(response.status == 200)
+    #expect(response.text.hasPrefix(#"{"dtype":"float32","shape":[2048,2048],"data":[["#))
+    #expect(response.text.hasSuffix("]]}"))
+    clients.removeAll()
+    server.signal(SIGTERM)
+    #expect(await server.waitForExit() == 0)
+  }
 }

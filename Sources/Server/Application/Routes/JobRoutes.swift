@@ -148,6 +148,10 @@ extension Application {
   }
 
   /// The result matrix: JSON `{"shape","dtype","data"}`, or `.npy` for `Accept: application/x-npy`.
+  ///
+  /// Both are streamed from the result file as the client reads (chunked, with the connection's
+  /// backpressure): a response never exists whole in memory, so many clients that do not read
+  /// cost a few hundred KB each, not the size of the matrix as JSON.
   static func result(_ jobs: JobService, id: String, request: HTTPRequest) throws -> HTTPResponse {
     let job = try jobs.jobNow(id)
     guard job.status == .succeeded else {
@@ -155,7 +159,7 @@ extension Application {
         status: .conflict, detail: "The job has no result: it is \(job.status.rawValue).",
         extensions: ["job_status": .string(job.status.rawValue)])
     }
-    guard let payload = try jobs.store.resultPayload(forJob: id) else {
+    guard let url = jobs.store.resultPayloadURL(forJob: id), let file = FileHandle(forReadingAtPath: url.path) else {
       if job.resultPayloadBytes == nil {
         throw Problem(
           status: .gone, detail: "A \(job.kind) job keeps no result file; its result is in the job (GET /jobs/\(id)).")
@@ -167,42 +171,84 @@ extension Application {
       return HTTPResponse(
         headers: [
           "Content-Type": "application/x-npy", "Content-Disposition": "attachment; filename=\"\(id).npy\"",
-        ], bytes: [UInt8](payload))
+        ],
+        body: .stream { writer in
+          defer { try? file.close() }
+          while let chunk = try file.read(upToCount: ResultMatrixJSON.chunkBytes), !chunk.isEmpty {
+            try await writer.write([UInt8](chunk))
+          }
+        })
     }
-    let matrix = try NPY.decode([UInt8](payload))
-    guard matrix.count <= ResultMatrixJSON.maximumElements else {
+    let header: NPY.Header
+    do {
+      header = try NPY.header(try file.read(upToCount: 4096) ?? Data())
+    } catch {
+      try? file.close()
+      throw error
+    }
+    let count = header.rows * header.columns
+    guard count <= ResultMatrixJSON.maximumElements else {
+      try? file.close()
       throw Problem(
         status: .notAcceptable,
-        detail: "The result has \(matrix.count) elements; as JSON at most \(ResultMatrixJSON.maximumElements). Ask for Accept: application/x-npy.")
+        detail: "The result has \(count) elements; as JSON at most \(ResultMatrixJSON.maximumElements). Ask for Accept: application/x-npy.")
     }
-    return HTTPResponse(headers: ["Content-Type": "application/json"], bytes: ResultMatrixJSON.encode(matrix))
+    return HTTPResponse(
+      headers: ["Content-Type": "application/json"],
+      body: .stream { writer in
+        defer { try? file.close() }
+        try await ResultMatrixJSON.stream(header, from: file, to: writer)
+      })
   }
 }
 
-/// Writes a matrix as `{"shape":[m,n],"dtype":"float32","data":[[…],…]}` directly to bytes.
+/// Writes a result file's matrix as `{"dtype":"float32","shape":[m,n],"data":[[…],…]}`, a few
+/// rows at a time, straight from the file.
 enum ResultMatrixJSON {
   static let maximumElements = 4 << 20
+  /// About how many bytes of the file each write covers.
+  static let chunkBytes = 64 << 10
 
-  static func encode(_ matrix: Matrix) -> [UInt8] {
-    var out = Array("{\"dtype\":\"\(matrix.dtype.rawValue)\",\"shape\":[\(matrix.rows),\(matrix.columns)],\"data\":[".utf8)
-    out.reserveCapacity(out.count + matrix.count * 12)
-    func row<T: BinaryFloatingPoint & LosslessStringConvertible>(_ values: [T]) {
-      for r in 0..<matrix.rows {
-        if r > 0 { out.append(UInt8(ascii: ",")) }
-        out.append(UInt8(ascii: "["))
-        for c in 0..<matrix.columns {
-          if c > 0 { out.append(UInt8(ascii: ",")) }
-          let value = values[r * matrix.columns + c]
-          out.append(contentsOf: (value.isFinite ? value.description : "null").utf8)
-        }
-        out.append(UInt8(ascii: "]"))
+  static func stream(_ header: NPY.Header, from file: FileHandle, to writer: any ResponseBodyWriter) async throws {
+    guard !header.fortranOrder, !header.bigEndian else {
+      throw Problem(status: .internalServerError, detail: "The result file is not in the layout this server writes.")
+    }
+    try file.seek(toOffset: UInt64(header.dataOffset))
+    try await writer.write(
+      Array("{\"dtype\":\"\(header.dtype.rawValue)\",\"shape\":[\(header.rows),\(header.columns)],\"data\":[".utf8))
+    let rowBytes = header.columns * header.width
+    let rowsPerChunk = max(1, chunkBytes / max(rowBytes, 1))
+    var row = 0
+    while row < header.rows {
+      let rows = min(rowsPerChunk, header.rows - row)
+      guard let data = try file.read(upToCount: rows * rowBytes), data.count == rows * rowBytes else {
+        throw Problem(status: .internalServerError, detail: "The result file is shorter than its header says.")
       }
+      var out: [UInt8] = []
+      out.reserveCapacity(rows * header.columns * 12)
+      data.withUnsafeBytes { raw in
+        for r in 0..<rows {
+          if row + r > 0 { out.append(UInt8(ascii: ",")) }
+          out.append(UInt8(ascii: "["))
+          for c in 0..<header.columns {
+            if c > 0 { out.append(UInt8(ascii: ",")) }
+            let offset = (r * header.columns + c) * header.width
+            let text: String
+            if header.width == 4 {
+              let value = Float(bitPattern: raw.loadUnaligned(fromByteOffset: offset, as: UInt32.self).littleEndian)
+              text = value.isFinite ? value.description : "null"
+            } else {
+              let value = Double(bitPattern: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self).littleEndian)
+              text = value.isFinite ? value.description : "null"
+            }
+            out.append(contentsOf: text.utf8)
+          }
+          out.append(UInt8(ascii: "]"))
+        }
+      }
+      try await writer.write(out)
+      row += rows
     }
-    switch matrix.elements {
-    case .float32(let values): row(values)
-    case .float64(let values): row(values)
-    }
-    out.append(contentsOf: "]}".utf8)
-    return out
+    try await writer.write(Array("]}".utf8))
   }
 }
