@@ -15,9 +15,24 @@ public final class TestClient: @unchecked Sendable {  // used by one test at a t
     public init(_ description: String) { self.description = description }
   }
 
-  public init(port: Int, host: String = "127.0.0.1", timeout: Double = 5) throws {
+  /// Connects to `host:port`; `from` binds the client's side to a loopback address of its own
+  /// (127.0.0.2, …) so that tests can be several clients.
+  public init(port: Int, host: String = "127.0.0.1", timeout: Double = 5, from source: String? = nil) throws {
     fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { throw Failure("socket: \(errno)") }
+    if let source {
+      var local = sockaddr_in()
+      local.sin_family = sa_family_t(AF_INET)
+      inet_pton(AF_INET, source, &local.sin_addr)
+      let bound = withUnsafePointer(to: &local) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+      }
+      guard bound == 0 else {
+        let error = errno
+        Glibc.close(fd)
+        throw Failure("bind \(source): \(error)")
+      }
+    }
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_port = in_port_t(UInt16(port).bigEndian)

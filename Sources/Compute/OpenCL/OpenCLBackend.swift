@@ -63,10 +63,15 @@ public final class OpenCLBackend: Sendable {
     }
   }
 
+  /// One discovery at a time in the whole process: the ICD loader (ocl-icd) initialises itself
+  /// on the first `clGetPlatformIDs` without a lock, and two backends discovering at once (two
+  /// applications in one test process) crashed inside it.
+  private static let processWideDiscovery = Mutex(())
+
   private static func run(_ discover: Discovery) -> Discovered {
     let platforms: [OpenCL.Platform]
     do {
-      platforms = try discover()
+      platforms = try processWideDiscovery.withLock { _ throws(OpenCLError) in try discover() }
     } catch where error.status == OpenCL.platformNotFoundKHR {
       return Discovered(
         platforms: [], devices: [],

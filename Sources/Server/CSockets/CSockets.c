@@ -1,4 +1,8 @@
 #define _GNU_SOURCE
+#include <sys/syscall.h>
+#include <linux/openat2.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include "CSockets.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -72,3 +76,15 @@ int cs_listen(const char *host, int port, int backlog, int *bound_port) {
 }
 
 int cs_errno(void) { return errno; }
+
+int cs_open_beneath(int dirfd, const char *path) {
+#ifdef SYS_openat2
+  struct open_how how = {0};
+  how.flags = O_RDONLY | O_CLOEXEC;
+  how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+  return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+#else
+  errno = ENOSYS;
+  return -1;
+#endif
+}

@@ -17,6 +17,11 @@ int cs_set_nodelay(int fd);
 /// Binds and listens on host:port (numeric IPv4 or IPv6 address), non-blocking,
 /// SO_REUSEADDR; returns the fd or -1 with errno set. Writes the bound port.
 int cs_listen(const char *host, int port, int backlog, int *bound_port);
+/// Opens `path` relative to the directory `dirfd` for reading, never leaving that directory:
+/// `openat2` with RESOLVE_BENEATH (no `..` above it, no absolute symlink, no symlink that points
+/// out of it, checked by the kernel while it resolves, so no race between a check and the open).
+/// Returns the fd, or -1 with errno set; errno ENOSYS when the kernel has no openat2 (< 5.6).
+int cs_open_beneath(int dirfd, const char *path);
 /// Returns the current errno (Swift reads it through this to avoid surprises).
 int cs_errno(void);
 #endif

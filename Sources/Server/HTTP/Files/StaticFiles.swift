@@ -1,3 +1,4 @@
+import CSockets
 import Synchronization
 
 #if canImport(Glibc)
@@ -7,9 +8,13 @@ import Synchronization
 /// Serves files under one directory, and nothing outside it.
 ///
 /// The decoded path may not contain `..` or `.` segments, an encoded slash,
-/// a backslash or NUL (400), nor name a dot-file (404); the resolved real
-/// path must stay inside the real root, so a symlink pointing out is not
-/// followed (404). `/` and directories serve their `index.html`. Responses
+/// a backslash or NUL (400), nor name a dot-file (404). Files are opened
+/// beneath the root's directory descriptor with `openat2(RESOLVE_BENEATH)`:
+/// the kernel refuses, while it resolves the path, any symlink that leads out
+/// (404), so swapping a symlink in between a check and the open serves
+/// nothing outside (there is no separate check). Where `openat2` refuses (an
+/// absolute symlink inside the root) or is missing, the file actually opened
+/// must lie inside the real root, as `/proc/self/fd` names it. `/` and directories serve their `index.html`. Responses
 /// carry `ETag` (size and modification time) and `Cache-Control`, and a
 /// matching `If-None-Match` gets 304. Small files are kept in memory, with
 /// their response prebuilt, and re-checked with `stat` at most once a second.
@@ -21,6 +26,8 @@ import Synchronization
 public final class StaticFiles: Sendable {
   public let root: String
   private let realRoot: String?
+  /// The root directory, opened once; every file is opened beneath it.
+  private let rootFD: Int32
   /// `Cache-Control` for every file. Default `no-cache` (revalidate with the ETag each time).
   public let cacheControl: String
   /// Files up to this size are cached in memory. Default 1 MiB.
@@ -67,6 +74,7 @@ public final class StaticFiles: Sendable {
     self.headers = headers
     self.htmlHeaders = htmlHeaders
     self.realRoot = Self.realPath(root)
+    self.rootFD = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
     self.cacheControl = cacheControl
     self.maxCachedFileSize = maxCachedFileSize
     self.maxFileSize = maxFileSize
@@ -122,15 +130,17 @@ public final class StaticFiles: Sendable {
   private func load(_ key: String, relative: String) throws -> CachedFile? {
     if relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { return nil }
     let now = System.monotonicSeconds()
-    guard let realRoot else { return nil }
-    var path = root + "/" + relative
-    guard var real = Self.realPath(path), real.hasPrefix(realRoot + "/") else { return nil }
+    var name = relative
+    guard var fd = openBeneath(name) else { return nil }
+    defer { close(fd) }
     var info = stat()
-    guard stat(real, &info) == 0 else { return nil }
+    guard fstat(fd, &info) == 0 else { return nil }
     if (info.st_mode & S_IFMT) == S_IFDIR {
-      path += "/index.html"
-      guard let index = Self.realPath(path), index.hasPrefix(realRoot + "/"), stat(index, &info) == 0 else { return nil }
-      real = index
+      name += "/index.html"
+      guard let index = openBeneath(name) else { return nil }
+      close(fd)
+      fd = index
+      guard fstat(fd, &info) == 0 else { return nil }
     }
     guard (info.st_mode & S_IFMT) == S_IFREG else { return nil }
     let size = Int(info.st_size)
@@ -145,9 +155,9 @@ public final class StaticFiles: Sendable {
     guard size <= maxFileSize else {
       throw Problem(status: .notFound, detail: "The file is larger than the server's limit for static files.")
     }
-    guard let bytes = Self.readFile(real, size: size) else { return nil }
+    guard let bytes = Self.read(fd, size: size) else { return nil }
     let etag = "\"\(String(size, radix: 16))-\(String(info.st_mtim.tv_sec, radix: 16))\(String(info.st_mtim.tv_nsec, radix: 16))\""
-    let contentType = MediaType.forPath(real)
+    let contentType = MediaType.forPath(name)
     var fields: HTTPHeaders = [
       "ETag": etag, "Cache-Control": cacheControl, "X-Content-Type-Options": "nosniff", "Content-Type": contentType,
     ]
@@ -182,14 +192,40 @@ public final class StaticFiles: Sendable {
     return String(cString: resolved)
   }
 
-  private static func readFile(_ path: String, size: Int) -> [UInt8]? {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { return nil }
-    defer { close(fd) }
+  /// The file at `relative` opened for reading beneath the root, or nil (absent, or outside).
+  ///
+  /// `openat2(RESOLVE_BENEATH)` first. It refuses absolute symlinks even when they point inside
+  /// the root (`EXDEV`), and older kernels lack it (`ENOSYS`): then the path is opened following
+  /// links, and the file actually opened (as `/proc/self/fd` names it) must lie inside the real
+  /// root. Both check the file that is read, not a path that could be swapped in between.
+  private func openBeneath(_ relative: String) -> Int32? {
+    guard rootFD >= 0 else { return nil }
+    let fd = cs_open_beneath(rootFD, relative)
+    if fd >= 0 { return fd }
+    let error = cs_errno()
+    guard error == EXDEV || error == ENOSYS || error == ELOOP, let realRoot else { return nil }
+    let opened = open(root + "/" + relative, O_RDONLY | O_CLOEXEC)
+    guard opened >= 0 else { return nil }
+    guard let actual = Self.linkTarget("/proc/self/fd/\(opened)"), actual.hasPrefix(realRoot + "/") else {
+      close(opened)
+      return nil
+    }
+    return opened
+  }
+
+  /// What a symbolic link points to (`readlink`), or nil.
+  private static func linkTarget(_ path: String) -> String? {
+    var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+    let length = readlink(path, &buffer, buffer.count - 1)
+    guard length > 0 else { return nil }
+    return String(decoding: buffer[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+  }
+
+  private static func read(_ fd: Int32, size: Int) -> [UInt8]? {
     var bytes = [UInt8](repeating: 0, count: size)
     var done = 0
     while done < size {
-      let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + done, size - done) }
+      let n = bytes.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + done, size - done) }
       if n < 0 && errno == EINTR { continue }
       guard n > 0 else { return nil }
       done += n

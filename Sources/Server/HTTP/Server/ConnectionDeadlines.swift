@@ -74,6 +74,9 @@ public struct ConnectionDeadlines: Sendable, Equatable {
     servedOne = true
   }
 
+  /// When the connection last became idle (opened, or finished its last reply).
+  public var idleStart: Double { idleSince }
+
   /// When the request under way started (for the access log), if one is.
   public var currentRequestStart: Double? { requestStartedAt }
 

@@ -15,12 +15,12 @@ final class ConnectionLoop: @unchecked Sendable {  // mutable state confined to 
   var dateCache = DateCache()
   private var connections: [ObjectIdentifier: HTTPConnection] = [:]
   private var timer: DispatchSourceTimer?
-  private let onClose: @Sendable () -> Void
+  private let onClose: @Sendable (_ remoteAddress: String) -> Void
   private var isShuttingDown = false
 
   init(
     index: Int, configuration: HTTPServer.Configuration, responder: any HTTPResponder, logger: Logger,
-    onClose: @escaping @Sendable () -> Void
+    onClose: @escaping @Sendable (_ remoteAddress: String) -> Void
   ) {
     self.queue = DispatchQueue(label: "hpclab.http.loop.\(index)", target: .global())
     self.configuration = configuration
@@ -50,9 +50,25 @@ final class ConnectionLoop: @unchecked Sendable {  // mutable state confined to 
     if isShuttingDown { connection.beginShutdown() }
   }
 
+  /// How long a connection must have waited on its client before it may be shed.
+  static let shedAfterIdle = 0.5
+
   func connectionClosed(_ connection: HTTPConnection) {
     connections[ObjectIdentifier(connection)] = nil
-    onClose()
+    onClose(connection.remoteAddress)
+  }
+
+  /// Closes up to `count` connections that are waiting for a client to say something (never sent
+  /// a byte, or idle between requests), those idle the longest first: when the connection cap
+  /// nears, silent sockets make room for clients that talk.
+  func shedIdle(upTo count: Int) {
+    queue.async { [self] in
+      let now = configuration.clock.now
+      // Only connections that have waited a while: a client that just connected gets its chance.
+      let idle = connections.values.compactMap { connection in connection.idleSince(now: now).map { (connection, $0) } }
+        .filter { now - $0.1 >= Self.shedAfterIdle }
+      for (connection, _) in idle.sorted(by: { $0.1 < $1.1 }).prefix(count) { connection.close() }
+    }
   }
 
   private func sweep() {

@@ -451,6 +451,13 @@ final class HTTPConnection {
     }
   }
 
+  /// Since when the connection has waited on its client with nothing under way (nil when a
+  /// request, a reply or output is in progress).
+  func idleSince(now: Double) -> Double? {
+    guard !isClosed, phase == .idle, !parser.isMidMessage, output.count == outputStart else { return nil }
+    return deadlines.idleStart
+  }
+
   /// Finishes what is in flight, then closes; idle connections close now.
   func beginShutdown() {
     isShuttingDown = true

@@ -29,6 +29,13 @@ extension HTTPServer {
     public var serverName = "hpclab"
     /// Called on the connection's queue after each response (metrics); keep it quick. Default nil.
     public var onResponse: (@Sendable (HTTPExchange) -> Void)?
+    /// Open connections one client address may hold; more are closed at once. Default 256: a
+    /// browser opens 6, a load balancer more; 4096 silent sockets from one address cannot lock
+    /// everyone else out.
+    public var maxConnectionsPerClient = 256
+    /// When open connections reach this share of the cap, connections that wait on a silent
+    /// client are closed, longest idle first, to make room. Default 0.9.
+    public var shedIdleAt = 0.9
     /// The clock of the connections' deadlines (a test's hand-moved clock makes timeouts fire
     /// without sleeping). Default: the monotonic clock.
     public var clock: any ConnectionClock = MonotonicClock()

@@ -31,6 +31,10 @@ public final class HTTPServer: Sendable {
     var acceptPaused = false
     var isShuttingDown = false
     var nextLoop = 0
+    /// Open connections by client address.
+    var perClient: [String: Int] = [:]
+    /// Monotonic seconds of the last shedding, to shed at most a few times a second.
+    var lastShed = 0.0
   }
 
   public init(configuration: Configuration, responder: any HTTPResponder, logger: Logger) {
@@ -48,8 +52,9 @@ public final class HTTPServer: Sendable {
       loops.append(
         ConnectionLoop(
           index: index, configuration: configuration, responder: responder, logger: logger,
-          onClose: {
+          onClose: { address in
             open.closed()
+            box.server?.clientClosed(address)
             box.server?.resumeAcceptingIfPaused()
           }))
     }
@@ -87,7 +92,10 @@ public final class HTTPServer: Sendable {
     let fd = state.withLock { $0.listenFD }
     while true {
       if open.value.load(ordering: .relaxed) >= maxConnections {
-        pauseAccepting(for: nil)
+        // Make room: shed what waits on silent clients; look again in a quarter second (or as
+        // soon as a connection closes).
+        shedIdleConnections()
+        pauseAccepting(for: 0.25)
         return
       }
       var address = [CChar](repeating: 0, count: 64)
@@ -107,14 +115,45 @@ public final class HTTPServer: Sendable {
         }
       }
       _ = cs_set_nodelay(client)
-      open.value.add(1, ordering: .relaxed)
+      let peer = String(decoding: address.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+      let admitted = state.withLock { state -> Bool in
+        guard state.perClient[peer, default: 0] < configuration.maxConnectionsPerClient else { return false }
+        state.perClient[peer, default: 0] += 1
+        return true
+      }
+      guard admitted else {
+        Glibc.close(client)  // this address holds its share of the connections already
+        continue
+      }
+      let count = open.value.add(1, ordering: .relaxed).newValue
+      if Double(count) >= Double(maxConnections) * configuration.shedIdleAt { shedIdleConnections() }
       let loop = state.withLock { state in
         state.nextLoop = (state.nextLoop + 1) % loops.count
         return loops[state.nextLoop]
       }
-      let peer = String(decoding: address.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
       loop.queue.async { loop.adopt(client, remoteAddress: peer) }
     }
+  }
+
+  fileprivate func clientClosed(_ address: String) {
+    state.withLock { state in
+      let left = state.perClient[address, default: 1] - 1
+      state.perClient[address] = left > 0 ? left : nil
+    }
+  }
+
+  /// Near the cap: each loop closes some of its connections that wait on a silent client, so
+  /// that a new client is served within a second. At most four times a second.
+  private func shedIdleConnections() {
+    let now = System.monotonicSeconds()
+    let due = state.withLock { state -> Bool in
+      guard now - state.lastShed >= 0.25 else { return false }
+      state.lastShed = now
+      return true
+    }
+    guard due else { return }
+    let target = max(1, maxConnections / 10) / loops.count + 1
+    for loop in loops { loop.shedIdle(upTo: target) }
   }
 
   /// Suspends the accept source; it resumes after `delay`, or when a connection closes.
