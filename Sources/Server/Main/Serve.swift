@@ -61,6 +61,12 @@ struct Serve: AsyncParsableCommand {
   var writeTimeout: Double?
   @Option(help: "Seconds a graceful shutdown waits for requests in flight (env HPCLAB_SHUTDOWN_GRACE; default 10).")
   var shutdownGrace: Double?
+  @Option(help: "Access log: stderr, off, or a file appended to (env HPCLAB_ACCESS_LOG; default stderr).")
+  var accessLog: String?
+  @Option(help: "Access log lines: common (Common Log Format plus seconds) or json (env HPCLAB_ACCESS_LOG_FORMAT; default common).")
+  var accessLogFormat: String?
+  @Option(help: "Open connections one client address may hold (env HPCLAB_MAX_CONNECTIONS_PER_CLIENT; default 256).")
+  var maxConnectionsPerClient: Int?
 
   func makeConfiguration() throws -> Application.Configuration {
     var config = Application.Configuration()
@@ -87,6 +93,18 @@ struct Serve: AsyncParsableCommand {
     else { throw ValidationError("Limits must be positive.") }
     guard [http.headerTimeout, http.bodyTimeout, http.idleTimeout, http.writeTimeout].allSatisfy({ $0 > 0 }) else {
       throw ValidationError("Timeouts must be positive.")
+    }
+    http.maxConnectionsPerClient = try Environment.value(
+      maxConnectionsPerClient, "HPCLAB_MAX_CONNECTIONS_PER_CLIENT", default: http.maxConnectionsPerClient)
+    guard http.maxConnectionsPerClient > 0 else { throw ValidationError("--max-connections-per-client must be positive.") }
+    let formatName = try Environment.value(accessLogFormat, "HPCLAB_ACCESS_LOG_FORMAT", default: "common")
+    guard let format = AccessLog.Format(rawValue: formatName) else {
+      throw ValidationError("--access-log-format must be common or json.")
+    }
+    switch try Environment.value(accessLog, "HPCLAB_ACCESS_LOG", default: "stderr") {
+    case "off", "": http.accessLog = nil
+    case "stderr": http.accessLog = try AccessLog(.standardError, format: format)
+    case let path: http.accessLog = try AccessLog(.file(path), format: format)
     }
     config.http = http
     config.dataDirectory = try Environment.value(dataDir, "HPCLAB_DATA_DIR", default: config.dataDirectory)

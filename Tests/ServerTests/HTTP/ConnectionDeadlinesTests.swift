@@ -78,6 +78,7 @@ import TestSupport
     let client = try server.client()
     try client.send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
     #expect(try await client.readResponse().status == 200)
+    try await Task.sleep(for: .milliseconds(300))  // the server marks the connection idle after its write
     clock.advance(by: 59)
     try await Task.sleep(for: .milliseconds(400))
     #expect(server.server.openConnections == 1, "59 s of 60: still open")

@@ -48,6 +48,7 @@ final class HTTPConnection {
   private var streamStatus = 200
   private var streamWaiters: [CheckedContinuation<Void, any Error>] = []
   private var currentRoute: String?
+  private var currentVersion = "HTTP/1.1"
   /// The task computing an asynchronous reply (or producing a stream), cancelled on close.
   private var replyTask: Task<Void, Never>?
 
@@ -144,6 +145,7 @@ final class HTTPConnection {
 
   private func handle(_ request: HTTPRequest) {
     currentRoute = nil
+    currentVersion = request.version == .http1_0 ? "HTTP/1.0" : "HTTP/1.1"
     currentMethod = request.method
     currentTarget = request.target
     currentStart = deadlines.currentRequestStart ?? clock.now
@@ -271,24 +273,17 @@ final class HTTPConnection {
   }
 
   private func logAccess(status: Int, bytes: Int) {
+    let seconds = clock.now - currentStart
     if let observe = loop.configuration.onResponse {
       observe(
         HTTPExchange(
           method: currentMethod, route: currentRoute, target: currentTarget, status: status, bytes: bytes,
-          seconds: clock.now - currentStart))
+          seconds: seconds))
     }
-    let logger = loop.logger
-    guard logger.logLevel <= .info else { return }
-    let ms = (clock.now - currentStart) * 1000
-    let method = currentMethod
-    let target = currentTarget
-    logger.info("\(method) \(target) \(status) \(bytes)B \(Self.formatMilliseconds(ms))ms")
-  }
-
-  private static func formatMilliseconds(_ ms: Double) -> String {
-    let hundredths = Int((ms * 100).rounded())
-    let fraction = hundredths % 100
-    return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
+    loop.configuration.accessLog?.record(
+      AccessLog.Entry(
+        remoteAddress: remoteAddress, method: currentMethod.rawValue, target: currentTarget,
+        version: currentVersion, route: currentRoute, status: status, bytes: bytes, seconds: seconds))
   }
 
   // MARK: - Streaming

@@ -29,6 +29,9 @@ extension HTTPServer {
     public var serverName = "hpclab"
     /// Called on the connection's queue after each response (metrics); keep it quick. Default nil.
     public var onResponse: (@Sendable (HTTPExchange) -> Void)?
+    /// One line per request, written by a background writer; `nil` for none. Default: none (the
+    /// `hpclab` command gives stderr in the Common Log Format; `--access-log` chooses).
+    public var accessLog: AccessLog?
     /// Open connections one client address may hold; more are closed at once. Default 256: a
     /// browser opens 6, a load balancer more; 4096 silent sockets from one address cannot lock
     /// everyone else out.

@@ -195,6 +195,7 @@ public final class HTTPServer: Sendable {
     if left > 0 { logger.warning("closing \(left) connections still open after the grace period") }
     for loop in loops { loop.closeAll() }
     await open.waitForNone(within: .seconds(1))
+    configuration.accessLog?.flush()  // every request answered is in the log before we return
   }
 }
 
