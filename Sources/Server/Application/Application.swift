@@ -18,6 +18,8 @@ public final class Application: Sendable {
   /// Compute jobs: the worker pool, their records and events.
   let jobs: JobService
   let metrics = ServerMetrics()
+  /// Search responses encoded once per query (the corpus does not change while serving).
+  let searchBodies = SearchBodyCache()
   let access: AccessControl
   /// The running server, for the open-connections gauge.
   private let server = Mutex<HTTPServer?>(nil)

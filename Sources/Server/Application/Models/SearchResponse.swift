@@ -99,8 +99,8 @@ struct SearchResult: Encodable {
 import Content
 
 import HTTP
+import Synchronization
 
-/// The HTTP module's ordered JSON writer (Content has a JSONValue of its own for experiment parameters).
 private typealias JSON = JSONValue
 
 // The search envelope is the hot path of the knowledge API: it is written
@@ -137,5 +137,47 @@ extension SearchResult {
     members.append(("title", .string(title)))
     members.append(("topics", .array(topics.map(JSON.string))))
     return .object(members)
+  }
+}
+
+/// Search bodies encoded once: a repeated search (the same query on the same corpus) is answered
+/// from its bytes, with only `took_ms` written anew (the time of this lookup, as the store's own
+/// cache reports it). Bounded: cleared when it holds `capacity` bodies.
+final class SearchBodyCache: Sendable {
+  private struct Body: Sendable {
+    /// The body up to `"took_ms":`, and from the character after its value.
+    var head: [UInt8]
+    var tail: [UInt8]
+  }
+
+  private let bodies = Mutex<[SearchQuery: Body]>([:])
+  let capacity: Int
+
+  init(capacity: Int = 1024) { self.capacity = capacity }
+
+  /// The JSON response for `query`: from the cache when the page came from the store's cache
+  /// too, else encoded (and kept).
+  func response(for query: SearchQuery, page: SearchPage) -> HTTPResponse {
+    let took = Array(String((page.tookMilliseconds * 1000).rounded() / 1000).utf8)
+    if page.cached, let body = bodies.withLock({ $0[query] }) {
+      return HTTPResponse(headers: ["Content-Type": "application/json"], bytes: body.head + took + body.tail)
+    }
+    let bytes = SearchResponse(page: page).json.encoded()
+    if let body = Self.split(bytes) {
+      bodies.withLock { bodies in
+        if bodies.count >= capacity { bodies.removeAll(keepingCapacity: true) }
+        bodies[query] = body
+      }
+    }
+    return HTTPResponse(headers: ["Content-Type": "application/json"], bytes: bytes)
+  }
+
+  /// The body cut around `took_ms`'s value (a number, so it ends at the next `,` or `}`).
+  private static func split(_ bytes: [UInt8]) -> Body? {
+    let key = Array(#""took_ms":"#.utf8)
+    guard let start = bytes.firstRange(of: key)?.upperBound,
+      let end = bytes[start...].firstIndex(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "}") })
+    else { return nil }
+    return Body(head: Array(bytes[..<start]), tail: Array(bytes[end...]))
   }
 }

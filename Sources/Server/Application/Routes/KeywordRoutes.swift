@@ -7,12 +7,13 @@ extension Application {
   func addKeywordRoutes(to router: inout Router) {
     let store = self.store
     let metrics = self.metrics
+    let searchBodies = self.searchBodies
     router.getBlocking("/keywords") { request, _ in
       let parameters = try QueryParameters(request: request)
       if let text = try parameters.text() {
         let query = try parameters.searchQuery(text, kinds: [.keyword], topic: nil)
         let page = try metrics.timeSearch { try store.search(query) }
-        return .json(SearchResponse(page: page).json)
+        return searchBodies.response(for: query, page: page)
       }
       let listing = store.keywordNotes().map {
         SearchResult(kind: .keyword, id: nil, slug: $0.slug, title: $0.title, topics: [])

@@ -7,12 +7,13 @@ extension Application {
   func addQuestionRoutes(to router: inout Router) {
     let store = self.store
     let metrics = self.metrics
+    let searchBodies = self.searchBodies
     router.getBlocking("/questions") { request, _ in
       let parameters = try QueryParameters(request: request)
       if let text = try parameters.text() {
         let query = try parameters.searchQuery(text, kinds: [.question], topic: parameters.topic())
         let page = try metrics.timeSearch { try store.search(query) }
-        return .json(SearchResponse(page: page).json)
+        return searchBodies.response(for: query, page: page)
       }
       let listing = store.questions().map {
         SearchResult(kind: .question, id: $0.id, slug: $0.slug, title: $0.title, topics: $0.topics)

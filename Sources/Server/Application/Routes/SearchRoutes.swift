@@ -8,6 +8,7 @@ extension Application {
   func addSearchRoutes(to router: inout Router) {
     let store = self.store
     let metrics = self.metrics
+    let searchBodies = self.searchBodies
     router.getBlocking("/search") { request, _ in
       let parameters = try QueryParameters(request: request)
       guard let text = try parameters.text() else {
@@ -24,7 +25,7 @@ extension Application {
       }
       let query = try parameters.searchQuery(text, kinds: kinds, topic: parameters.topic())
       let page = try metrics.timeSearch { try store.search(query) }
-      return .json(SearchResponse(page: page).json)
+      return searchBodies.response(for: query, page: page)
     }
     router.get("/topics") { _, _ in
       .json(TopicsResponse(topics: store.topics()))

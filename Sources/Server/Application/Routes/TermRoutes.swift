@@ -7,12 +7,13 @@ extension Application {
   func addTermRoutes(to router: inout Router) {
     let store = self.store
     let metrics = self.metrics
+    let searchBodies = self.searchBodies
     router.getBlocking("/terms") { request, _ in
       let parameters = try QueryParameters(request: request)
       if let text = try parameters.text() {
         let query = try parameters.searchQuery(text, kinds: [.term], topic: nil)
         let page = try metrics.timeSearch { try store.search(query) }
-        return .json(SearchResponse(page: page).json)
+        return searchBodies.response(for: query, page: page)
       }
       let listing = store.terms().map {
         SearchResult(kind: .term, id: nil, slug: $0.slug, title: $0.title, topics: [])
