@@ -43,7 +43,14 @@ public final class AccessLog: Sendable {
   public let format: Format
   private let fd: Int32
   private let ownsDescriptor: Bool
-  private let pending = Mutex<[UInt8]>([])
+  private struct Pending {
+    var buffer: [UInt8] = []
+    /// The second `date` was formatted for, and its text.
+    var second: time_t = 0
+    var date: [UInt8] = []
+  }
+
+  private let pending = Mutex(Pending())
   private let queue = DispatchQueue(label: "hpclab.access-log")
   private let stopped = Atomic<Bool>(false)
   /// Lines not written because the destination failed (a full disk, a closed pipe).
@@ -82,17 +89,20 @@ public final class AccessLog: Sendable {
     }
   }
 
-  /// Appends one line; writes happen on the log's own queue.
+  /// Appends one line; writes happen on the log's own queue. The line is formatted straight
+  /// into the batch, under its lock, with the date formatted once a second: no allocation.
   public func record(_ entry: Entry) {
-    var line: [UInt8] = []
-    line.reserveCapacity(160)
-    switch format {
-    case .common: Self.appendCommon(entry, to: &line)
-    case .json: Self.appendJSON(entry, to: &line)
-    }
-    let full = pending.withLock { buffer -> Bool in
-      buffer.append(contentsOf: line)
-      return buffer.count >= Self.batchBytes
+    let now = time(nil)
+    let full = pending.withLock { state -> Bool in
+      if state.second != now {
+        state.second = now
+        state.date = Self.formatDate(now, json: format == .json)
+      }
+      switch format {
+      case .common: Self.appendCommon(entry, date: state.date, to: &state.buffer)
+      case .json: Self.appendJSON(entry, time: state.date, to: &state.buffer)
+      }
+      return state.buffer.count >= Self.batchBytes
     }
     if full { queue.async { [self] in writePending() } }
   }
@@ -106,9 +116,9 @@ public final class AccessLog: Sendable {
   public var lostLines: Int { lost.load(ordering: .relaxed) }
 
   private func writePending() {
-    let bytes = pending.withLock { buffer -> [UInt8] in
-      defer { buffer.removeAll(keepingCapacity: true) }
-      return buffer
+    let bytes = pending.withLock { state -> [UInt8] in
+      defer { state.buffer.removeAll(keepingCapacity: true) }
+      return state.buffer
     }
     var written = 0
     while written < bytes.count {
@@ -126,65 +136,123 @@ public final class AccessLog: Sendable {
 
   private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
-  static func appendCommon(_ entry: Entry, to line: inout [UInt8]) {
-    var now = time(nil)
+  /// `04/Dec/2026:19:00:00 +0000` (common) or `2026-12-04T19:00:00Z` (JSON).
+  static func formatDate(_ now: time_t, json: Bool) -> [UInt8] {
+    var now = now
     var parts = tm()
     gmtime_r(&now, &parts)
     func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
-    let date = "\(two(parts.tm_mday))/\(months[Int(parts.tm_mon)])/\(parts.tm_year + 1900):"
-      + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)) +0000"
-    let host = entry.remoteAddress.isEmpty ? "-" : entry.remoteAddress
-    let request = "\(entry.method) \(printable(entry.target)) \(entry.version)"
-    let text = "\(host) - - [\(date)] \"\(request)\" \(entry.status) \(entry.bytes) \(seconds(entry.seconds))\n"
-    line.append(contentsOf: text.utf8)
-  }
-
-  static func appendJSON(_ entry: Entry, to line: inout [UInt8]) {
-    var now = time(nil)
-    var parts = tm()
-    gmtime_r(&now, &parts)
-    func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
-    let time = "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T"
-      + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
-    func string(_ text: String) -> String {
-      var out = "\""
-      for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case _ where scalar.value < 0x20: out += "\\u00" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16)
-        default: out.unicodeScalars.append(scalar)
-        }
-      }
-      return out + "\""
-    }
-    let route = entry.route.map(string) ?? "null"
     let text =
-      "{\"time\":\"\(time)\",\"remote\":\(string(entry.remoteAddress)),\"method\":\(string(entry.method)),"
-      + "\"target\":\(string(entry.target)),\"route\":\(route),\"status\":\(entry.status),\"bytes\":\(entry.bytes),"
-      + "\"ms\":\(seconds(entry.seconds * 1000))}\n"
-    line.append(contentsOf: text.utf8)
+      json
+      ? "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T"
+        + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
+      : "\(two(parts.tm_mday))/\(months[Int(parts.tm_mon)])/\(parts.tm_year + 1900):"
+        + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)) +0000"
+    return Array(text.utf8)
   }
 
-  /// The target as logged: control characters and quotes escaped, so a line stays one line.
-  private static func printable(_ text: String) -> String {
-    guard text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x7F }) else { return text }
-    var out = ""
+  static func appendCommon(_ entry: Entry, date: [UInt8], to line: inout [UInt8]) {
+    if entry.remoteAddress.isEmpty { line.append(UInt8(ascii: "-")) } else { line.append(contentsOf: entry.remoteAddress.utf8) }
+    line.append(contentsOf: " - - [".utf8)
+    line.append(contentsOf: date)
+    line.append(contentsOf: "] \"".utf8)
+    line.append(contentsOf: entry.method.utf8)
+    line.append(UInt8(ascii: " "))
+    appendPrintable(entry.target, to: &line)
+    line.append(UInt8(ascii: " "))
+    line.append(contentsOf: entry.version.utf8)
+    line.append(contentsOf: "\" ".utf8)
+    appendInteger(entry.status, to: &line)
+    line.append(UInt8(ascii: " "))
+    appendInteger(entry.bytes, to: &line)
+    line.append(UInt8(ascii: " "))
+    appendMilli(entry.seconds, to: &line)
+    line.append(UInt8(ascii: "\n"))
+  }
+
+  static func appendJSON(_ entry: Entry, time: [UInt8], to line: inout [UInt8]) {
+    line.append(contentsOf: #"{"time":""#.utf8)
+    line.append(contentsOf: time)
+    line.append(contentsOf: #"","remote":"#.utf8)
+    JSONString.append(entry.remoteAddress, to: &line)
+    line.append(contentsOf: #","method":"#.utf8)
+    JSONString.append(entry.method, to: &line)
+    line.append(contentsOf: #","target":"#.utf8)
+    JSONString.append(entry.target, to: &line)
+    line.append(contentsOf: #","route":"#.utf8)
+    if let route = entry.route { JSONString.append(route, to: &line) } else { line.append(contentsOf: "null".utf8) }
+    line.append(contentsOf: #","status":"#.utf8)
+    appendInteger(entry.status, to: &line)
+    line.append(contentsOf: #","bytes":"#.utf8)
+    appendInteger(entry.bytes, to: &line)
+    line.append(contentsOf: #","ms":"#.utf8)
+    appendMilli(entry.seconds * 1000, to: &line)
+    line.append(contentsOf: "}\n".utf8)
+  }
+
+  private static func appendInteger(_ value: Int, to line: inout [UInt8]) {
+    guard value > 0 else {
+      if value == 0 { line.append(UInt8(ascii: "0")) } else { line.append(contentsOf: String(value).utf8) }
+      return
+    }
+    var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+      (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+    var count = 0
+    var rest = value
+    withUnsafeMutableBytes(of: &digits) { buffer in
+      while rest > 0 {
+        buffer[count] = UInt8(ascii: "0") + UInt8(rest % 10)
+        rest /= 10
+        count += 1
+      }
+      for index in stride(from: count - 1, through: 0, by: -1) { line.append(buffer[index]) }
+    }
+  }
+
+  /// A non-negative value with three decimals.
+  private static func appendMilli(_ value: Double, to line: inout [UInt8]) {
+    let thousandths = max(0, Int((value * 1000).rounded()))
+    appendInteger(thousandths / 1000, to: &line)
+    line.append(UInt8(ascii: "."))
+    let fraction = thousandths % 1000
+    if fraction < 100 { line.append(UInt8(ascii: "0")) }
+    if fraction < 10 { line.append(UInt8(ascii: "0")) }
+    appendInteger(fraction, to: &line)
+  }
+
+  /// The target as logged: control characters, quotes and backslashes escaped, so a line stays
+  /// one line and a client cannot forge another.
+  private static func appendPrintable(_ text: String, to line: inout [UInt8]) {
     for byte in text.utf8 {
-      if byte < 0x20 || byte == 0x22 || byte == 0x7F {
-        out += "\\x" + (byte < 0x10 ? "0" : "") + String(byte, radix: 16)
+      if byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0x7F {
+        let hex = Array("0123456789abcdef".utf8)
+        line.append(contentsOf: "\\x".utf8)
+        line.append(hex[Int(byte >> 4)])
+        line.append(hex[Int(byte & 0xF)])
       } else {
-        out.unicodeScalars.append(Unicode.Scalar(byte))
+        line.append(byte)
       }
     }
-    return out
   }
+}
 
-  /// A duration with three decimals.
-  private static func seconds(_ value: Double) -> String {
-    let thousandths = Int((value * 1000).rounded())
-    let fraction = thousandths % 1000
-    return "\(thousandths / 1000)." + String(repeating: "0", count: fraction < 10 ? 2 : fraction < 100 ? 1 : 0) + "\(fraction)"
+/// JSON string literals for the JSON lines (quotes, backslashes and control characters escaped).
+enum JSONString {
+  static func append(_ text: String, to line: inout [UInt8]) {
+    line.append(UInt8(ascii: "\""))
+    for byte in text.utf8 {
+      switch byte {
+      case UInt8(ascii: "\""): line.append(contentsOf: "\\\"".utf8)
+      case UInt8(ascii: "\\"): line.append(contentsOf: "\\\\".utf8)
+      case 0..<0x20:
+        let hex = Array("0123456789abcdef".utf8)
+        line.append(contentsOf: "\\u00".utf8)
+        line.append(hex[Int(byte >> 4)])
+        line.append(hex[Int(byte & 0xF)])
+      default: line.append(byte)
+      }
+    }
+    line.append(UInt8(ascii: "\""))
   }
 }
 

@@ -9,6 +9,14 @@ import Logging
 final class ConnectionLoop: @unchecked Sendable {  // mutable state confined to `queue`
   let queue: DispatchQueue
   let configuration: HTTPServer.Configuration
+  // The pieces of the configuration a connection reads per request, stored apart: reading them
+  // through `configuration` copied the whole struct (and retained every reference in it) each
+  // time, which showed up in profiles as contended reference counting.
+  let clock: any ConnectionClock
+  let accessLog: AccessLog?
+  let onResponse: (@Sendable (HTTPExchange) -> Void)?
+  let serverName: String
+  let maxHeaderBytes: Int
   let responder: any HTTPResponder
   let logger: Logger
   let readBuffer: UnsafeMutableRawBufferPointer
@@ -24,6 +32,11 @@ final class ConnectionLoop: @unchecked Sendable {  // mutable state confined to 
   ) {
     self.queue = DispatchQueue(label: "hpclab.http.loop.\(index)", target: .global())
     self.configuration = configuration
+    self.clock = configuration.clock
+    self.accessLog = configuration.accessLog
+    self.onResponse = configuration.onResponse
+    self.serverName = configuration.serverName
+    self.maxHeaderBytes = configuration.limits.maxHeaderBytes
     self.responder = responder
     self.logger = logger
     self.onClose = onClose
@@ -63,7 +76,7 @@ final class ConnectionLoop: @unchecked Sendable {  // mutable state confined to 
   /// nears, silent sockets make room for clients that talk.
   func shedIdle(upTo count: Int) {
     queue.async { [self] in
-      let now = configuration.clock.now
+      let now = clock.now
       // Only connections that have waited a while: a client that just connected gets its chance.
       let idle = connections.values.compactMap { connection in connection.idleSince(now: now).map { (connection, $0) } }
         .filter { now - $0.1 >= Self.shedAfterIdle }
@@ -72,7 +85,7 @@ final class ConnectionLoop: @unchecked Sendable {  // mutable state confined to 
   }
 
   private func sweep() {
-    let now = configuration.clock.now
+    let now = clock.now
     for connection in connections.values { connection.checkDeadlines(now: now) }
   }
 

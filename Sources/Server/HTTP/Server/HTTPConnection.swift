@@ -38,7 +38,7 @@ final class HTTPConnection {
 
   /// Deadlines, checked by the loop's sweep; times come from the configuration's clock.
   private var deadlines: ConnectionDeadlines
-  private var clock: any ConnectionClock { loop.configuration.clock }
+  private var clock: any ConnectionClock { loop.clock }
 
   // The exchange in progress, for the access log.
   private var currentMethod = HTTPMethod.get
@@ -85,7 +85,7 @@ final class HTTPConnection {
         if phase == .idle && !parser.isMidMessage { deadlines.requestBegan(at: clock.now) }
         parser.append(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
         if n < buffer.count { break }  // a short read means the socket is drained
-        if phase != .idle && parser.bufferedByteCount > loop.configuration.limits.maxHeaderBytes { break }
+        if phase != .idle && parser.bufferedByteCount > loop.maxHeaderBytes { break }
       } else if n == 0 {
         peerClosed = true
         if !readSuspended {  // EOF stays readable: stop listening for it
@@ -261,7 +261,7 @@ final class HTTPConnection {
     } else if isHTTP10 {
       framing += "Connection: keep-alive\r\n"
     }
-    response.appendHead(to: &output, date: loop.dateCache.current(), serverName: loop.configuration.serverName)
+    response.appendHead(to: &output, date: loop.dateCache.current(), serverName: loop.serverName)
     output.append(contentsOf: framing.utf8)
     output.append(contentsOf: "\r\n".utf8)
     if let producer {
@@ -274,13 +274,13 @@ final class HTTPConnection {
 
   private func logAccess(status: Int, bytes: Int) {
     let seconds = clock.now - currentStart
-    if let observe = loop.configuration.onResponse {
+    if let observe = loop.onResponse {
       observe(
         HTTPExchange(
           method: currentMethod, route: currentRoute, target: currentTarget, status: status, bytes: bytes,
           seconds: seconds))
     }
-    loop.configuration.accessLog?.record(
+    loop.accessLog?.record(
       AccessLog.Entry(
         remoteAddress: remoteAddress, method: currentMethod.rawValue, target: currentTarget,
         version: currentVersion, route: currentRoute, status: status, bytes: bytes, seconds: seconds))
