@@ -17,7 +17,7 @@ func parallel(_ chunks: Int, _ count: Int, _ body: (Range<Int>) -> Void) {
 
 /// Lets a non-Sendable closure cross into `concurrentPerform`, which runs it on other threads but
 /// returns only after they all finish.
-struct UncheckedBox<T>: @unchecked Sendable {
+struct UncheckedBox<T>: @unchecked Sendable {  // concurrentPerform returns only after every use ends
   // @unchecked: used only by `parallel`, whose callers' closures touch disjoint data per chunk.
   let value: T
   init(_ value: T) { self.value = value }

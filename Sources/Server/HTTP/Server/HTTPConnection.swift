@@ -496,7 +496,7 @@ public struct ConnectionClosedError: Error, Sendable {}
 /// Carries a connection across a concurrency boundary. Safe because the
 /// connection is only ever touched on `loop.queue`, and every use of this
 /// handle hops there first.
-struct ConnectionHandle: @unchecked Sendable {
+struct ConnectionHandle: @unchecked Sendable {  // the connection is touched only on loop.queue, and every use hops there
   let connection: HTTPConnection
   let loop: ConnectionLoop
   init(_ connection: HTTPConnection) {

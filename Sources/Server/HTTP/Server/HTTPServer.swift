@@ -263,6 +263,6 @@ private final class ConnectionCounter: Sendable {
 
 /// The accept source, kept under the server's lock. Dispatch sources are
 /// thread-safe objects; every use of this one also holds that lock.
-private struct AcceptSource: @unchecked Sendable {
+private struct AcceptSource: @unchecked Sendable {  // used only under the server lock (`state`)
   let source: DispatchSourceRead
 }
