@@ -1,5 +1,8 @@
 #define _GNU_SOURCE
 #include <sys/syscall.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <stdint.h>
 #include <linux/openat2.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -87,4 +90,39 @@ int cs_open_beneath(int dirfd, const char *path) {
   errno = ENOSYS;
   return -1;
 #endif
+}
+
+int cs_epoll_create(void) { return epoll_create1(EPOLL_CLOEXEC); }
+
+int cs_epoll_control(int epfd, int op, int fd, unsigned int events) {
+  struct epoll_event event;
+  memset(&event, 0, sizeof(event));
+  event.events = events;
+  event.data.fd = fd;
+  int code = op == 1 ? EPOLL_CTL_ADD : op == 2 ? EPOLL_CTL_MOD : EPOLL_CTL_DEL;
+  return epoll_ctl(epfd, code, fd, &event);
+}
+
+int cs_epoll_wait(int epfd, int *fds, unsigned int *events, int max, int timeout_ms) {
+  struct epoll_event ready[256];
+  if (max > 256) max = 256;
+  int n = epoll_wait(epfd, ready, max, timeout_ms);
+  for (int i = 0; i < n; i++) {
+    fds[i] = ready[i].data.fd;
+    events[i] = ready[i].events;
+  }
+  return n;
+}
+
+int cs_eventfd(void) { return eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC); }
+
+void cs_eventfd_signal(int fd) {
+  uint64_t one = 1;
+  ssize_t ignored = write(fd, &one, sizeof(one));
+  (void)ignored;
+}
+
+void cs_eventfd_drain(int fd) {
+  uint64_t value;
+  while (read(fd, &value, sizeof(value)) > 0) {}
 }

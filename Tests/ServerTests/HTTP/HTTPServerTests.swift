@@ -108,7 +108,7 @@ import TestSupport
     let response = try await client.readResponse()
     #expect(response.status == 200)
     let waited = ContinuousClock.now - started
-    #expect(waited < .seconds(2), "served after \(waited)")  // a bound on a hang, not a speed claim
+    #expect(waited < .seconds(5), "served after \(waited)")  // a bound on a hang (the header timeout is 60 s here), not a speed claim
     silent.removeAll()
     await server.stop()
   }

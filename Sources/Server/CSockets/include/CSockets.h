@@ -22,6 +22,20 @@ int cs_listen(const char *host, int port, int backlog, int *bound_port);
 /// out of it, checked by the kernel while it resolves, so no race between a check and the open).
 /// Returns the fd, or -1 with errno set; errno ENOSYS when the kernel has no openat2 (< 5.6).
 int cs_open_beneath(int dirfd, const char *path);
+/// An epoll instance (close-on-exec); the fd or -1.
+int cs_epoll_create(void);
+/// Adds (op 1), modifies (op 2) or removes (op 3) `fd` with `events` (EPOLLIN 1, EPOLLOUT 4,
+/// EPOLLRDHUP 0x2000); the fd itself is the event's data. 0 or -1 with errno set.
+int cs_epoll_control(int epfd, int op, int fd, unsigned int events);
+/// Waits up to `timeout_ms` (-1: forever); writes up to `max` ready fds and their event bits.
+/// Returns how many, 0 on timeout, or -1 with errno set.
+int cs_epoll_wait(int epfd, int *fds, unsigned int *events, int max, int timeout_ms);
+/// A non-blocking, close-on-exec eventfd; the fd or -1.
+int cs_eventfd(void);
+/// Adds 1 to an eventfd (wakes its epoll waiter).
+void cs_eventfd_signal(int fd);
+/// Reads an eventfd back to 0.
+void cs_eventfd_drain(int fd);
 /// Returns the current errno (Swift reads it through this to avoid surprises).
 int cs_errno(void);
 #endif

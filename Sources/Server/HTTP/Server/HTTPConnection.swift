@@ -6,9 +6,9 @@ import Logging
   import Glibc
 #endif
 
-/// One client connection. Everything here runs on its loop's serial queue: the
-/// read and write sources target that queue, and asynchronous replies hop back
-/// onto it before touching any state.
+/// One client connection. Everything here runs on its loop's thread: the loop
+/// calls ``handle(events:)`` for readiness, and asynchronous replies hop back
+/// onto the loop (``ConnectionLoop/execute(_:)``) before touching any state.
 ///
 /// Lifecycle (the lessons of the prototype): one read source for the life of
 /// the connection; responses are written directly with `send(MSG_NOSIGNAL)`,
@@ -17,11 +17,8 @@ import Logging
 final class HTTPConnection {
   let fd: Int32
   unowned let loop: ConnectionLoop
-  private let readSource: DispatchSourceRead
-  private var writeSource: DispatchSourceWrite?
   private var readSuspended = false
   private var writeArmed = false
-  private var pendingCancels = 1
 
   var parser: HTTPRequestParser
   private var output: [UInt8] = []
@@ -65,13 +62,27 @@ final class HTTPConnection {
     self.remoteAddress = remoteAddress
     self.parser = HTTPRequestParser(limits: loop.configuration.limits)
     self.deadlines = ConnectionDeadlines(limits: loop.configuration.deadlineLimits, openedAt: loop.configuration.clock.now)
-    self.readSource = DispatchSource.makeReadSource(fileDescriptor: fd, queue: loop.queue)
   }
 
   func start() {
-    readSource.setEventHandler { [self] in onReadable() }
-    readSource.setCancelHandler { [self] in sourceCancelled() }
-    readSource.activate()
+    loop.watch(fd, self, events: ConnectionLoop.readable)
+  }
+
+  /// The socket is ready: read (or notice the peer's end or an error), write, or both.
+  func handle(events: UInt32) {
+    guard !isClosed else { return }
+    if events & (ConnectionLoop.readable | ConnectionLoop.hangUp | ConnectionLoop.error) != 0 && !readSuspended {
+      onReadable()
+    }
+    if !isClosed, events & (ConnectionLoop.writable | ConnectionLoop.error | ConnectionLoop.hangUp) != 0, writeArmed {
+      onWritable()
+    }
+  }
+
+  /// What the loop watches the socket for, from the read and write states.
+  private func updateInterest() {
+    guard !isClosed else { return }
+    loop.change(fd, events: (readSuspended ? 0 : ConnectionLoop.readable) | (writeArmed ? ConnectionLoop.writable : 0))
   }
 
   // MARK: - Reading
@@ -89,8 +100,8 @@ final class HTTPConnection {
       } else if n == 0 {
         peerClosed = true
         if !readSuspended {  // EOF stays readable: stop listening for it
-          readSource.suspend()
           readSuspended = true
+          updateInterest()
         }
         break
       } else {
@@ -171,7 +182,7 @@ final class HTTPConnection {
       // The connection owns the reply's task: closing it (the client went away) cancels the task.
       replyTask = Task(executorPreference: ReplyExecutor.shared) {
         let response = await work()
-        handle.loop.queue.async {
+        handle.loop.execute {
           let connection = handle.connection
           connection.replyTask = nil
           guard !connection.isClosed else { return }
@@ -303,7 +314,7 @@ final class HTTPConnection {
       var failed = false
       do { try await producer(writer) } catch { failed = true }
       let failedNow = failed
-      handle.loop.queue.async {
+      handle.loop.execute {
         handle.connection.replyTask = nil
         handle.connection.finishStream(failed: failedNow)
       }
@@ -392,33 +403,17 @@ final class HTTPConnection {
   }
 
   private func armWrite() {
-    if !readSuspended {
-      readSource.suspend()
-      readSuspended = true
-    }
-    guard !writeArmed else { return }
+    readSuspended = true
     writeArmed = true
-    if let writeSource {
-      writeSource.resume()
-    } else {
-      let source = DispatchSource.makeWriteSource(fileDescriptor: fd, queue: loop.queue)
-      source.setEventHandler { [self] in onWritable() }
-      source.setCancelHandler { [self] in sourceCancelled() }
-      pendingCancels += 1
-      writeSource = source
-      source.activate()
-    }
+    updateInterest()
   }
 
   private func disarmWrite() {
-    if writeArmed, let writeSource {
-      writeSource.suspend()
-      writeArmed = false
-    }
-    if readSuspended && !peerClosed {
-      readSource.resume()
-      readSuspended = false
-    }
+    let wasArmed = writeArmed
+    let wasSuspended = readSuspended
+    writeArmed = false
+    if readSuspended && !peerClosed { readSuspended = false }
+    if wasArmed != writeArmed || wasSuspended != readSuspended { updateInterest() }
   }
 
   // MARK: - Deadlines and shutdown
@@ -468,24 +463,7 @@ final class HTTPConnection {
     let waiters = streamWaiters
     streamWaiters = []
     for waiter in waiters { waiter.resume(throwing: ConnectionClosedError()) }
-    if readSuspended {
-      readSource.resume()
-      readSuspended = false
-    }
-    readSource.cancel()
-    if let writeSource {
-      if !writeArmed { writeSource.resume() }
-      writeSource.cancel()
-    }
-  }
-
-  private func sourceCancelled() {
-    pendingCancels -= 1
-    guard pendingCancels == 0 else { return }
-    // Break the cycles between the sources' handlers and self.
-    readSource.setEventHandler(handler: nil)
-    writeSource?.setEventHandler(handler: nil)
-    Glibc.close(fd)
+    Glibc.close(fd)  // also drops it from the loop's epoll set
     loop.connectionClosed(self)
   }
 }
@@ -494,9 +472,9 @@ final class HTTPConnection {
 public struct ConnectionClosedError: Error, Sendable {}
 
 /// Carries a connection across a concurrency boundary. Safe because the
-/// connection is only ever touched on `loop.queue`, and every use of this
+/// connection is only ever touched on its loop's thread, and every use of this
 /// handle hops there first.
-struct ConnectionHandle: @unchecked Sendable {  // the connection is touched only on loop.queue, and every use hops there
+struct ConnectionHandle: @unchecked Sendable {  // the connection is touched only on its loop's thread, and every use hops there
   let connection: HTTPConnection
   let loop: ConnectionLoop
   init(_ connection: HTTPConnection) {
@@ -510,7 +488,7 @@ private struct StreamWriter: ResponseBodyWriter {
   let handle: ConnectionHandle
   func write(_ bytes: [UInt8]) async throws {
     try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-      handle.loop.queue.async { handle.connection.streamWrite(bytes, continuation: continuation) }
+      handle.loop.execute { handle.connection.streamWrite(bytes, continuation: continuation) }
     }
   }
 }

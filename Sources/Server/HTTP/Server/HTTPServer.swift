@@ -131,7 +131,7 @@ public final class HTTPServer: Sendable {
         state.nextLoop = (state.nextLoop + 1) % loops.count
         return loops[state.nextLoop]
       }
-      loop.queue.async { loop.adopt(client, remoteAddress: peer) }
+      loop.execute { loop.adopt(client, remoteAddress: peer) }
     }
   }
 
@@ -195,6 +195,7 @@ public final class HTTPServer: Sendable {
     if left > 0 { logger.warning("closing \(left) connections still open after the grace period") }
     for loop in loops { loop.closeAll() }
     await open.waitForNone(within: .seconds(1))
+    for loop in loops { loop.stop() }
     configuration.accessLog?.flush()  // every request answered is in the log before we return
   }
 }
