@@ -2,8 +2,8 @@
 import PackageDescription
 
 // hpclab: one binary that serves an HPC knowledge corpus (SQLite FTS5) and runs
-// BLAS/OpenCL compute jobs, over an HTTP/1.1 server of our own on POSIX sockets
-// and Dispatch. Imports run one way: the Server targets use Store, Compute and
+// BLAS/OpenCL compute jobs, over an HTTP/1.1 server of our own on POSIX sockets (epoll
+// event loops; Dispatch for accepting and for work off the loops). Imports run one way: the Server targets use Store, Compute and
 // Content; none of those knows HTTP.
 let package = Package(
   name: "hpclab",
