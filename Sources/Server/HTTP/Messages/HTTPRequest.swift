@@ -8,6 +8,8 @@ public struct HTTPRequest: Sendable {
   public var body: [UInt8]
   /// Trailer fields of a chunked body (RFC 9112 §7.1.2); empty otherwise.
   public var trailers: HTTPHeaders
+  /// Transfer codings other than `chunked` were applied (the parser's reading of the field).
+  public var hasUnsupportedCodings = false
 
   public init(
     method: HTTPMethod, target: String, version: HTTPVersion = .http1_1,

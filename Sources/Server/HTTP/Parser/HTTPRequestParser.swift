@@ -195,9 +195,10 @@ public struct HTTPRequestParser: Sendable {
         }
 
       case .complete:
-        let request = HTTPRequest(
+        var request = HTTPRequest(
           method: head.method, target: head.target, version: head.version,
           headers: head.headers, body: body, trailers: trailers)
+        request.hasUnsupportedCodings = head.hasOtherCodings
         head = HTTPRequestHead()
         body = []
         trailers = HTTPHeaders()
@@ -373,6 +374,7 @@ public struct HTTPRequestParser: Sendable {
         throw .bad("Malformed Transfer-Encoding.")
       }
       head.isChunked = true
+      head.hasOtherCodings = codings.count > 1  // chunked last and only once, so others come before it
       state = .chunkSize
       return
     }
@@ -449,6 +451,9 @@ public struct HTTPRequestHead: Sendable {
   public var contentLength: Int?
   /// Whether the body uses chunked transfer coding.
   public var isChunked = false
+  /// Whether Transfer-Encoding names codings before `chunked` (gzip, …), which the server does not
+  /// decode: the parser reads the field once and says so here.
+  public var hasOtherCodings = false
 
   /// Whether the client waits for `100 Continue` before sending its body (RFC 9110 §10.1.1).
   public var expectsContinue: Bool {

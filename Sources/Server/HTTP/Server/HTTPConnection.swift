@@ -202,9 +202,7 @@ final class HTTPConnection {
       return .badRequest("An HTTP/1.1 request needs exactly one Host header field.")
     }
     if hosts > 1 { return .badRequest("More than one Host header field.") }
-    if let codings = request.headers["Transfer-Encoding"],
-      !codings.split(separator: ",").allSatisfy({ $0.trimmingASCIIWhitespace().equalsASCIICaseInsensitive("chunked") })
-    {
+    if request.hasUnsupportedCodings {  // read once, by the parser
       return Problem(status: .notImplemented, detail: "Only the chunked transfer coding is supported.")
     }
     // A fragment is not part of a request-target (RFC 9112 §3.2; RFC 3986 §3.5): a client sends none.
