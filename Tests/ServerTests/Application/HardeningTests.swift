@@ -71,6 +71,20 @@ import TestSupport
     await application.jobs.shutdown(grace: .milliseconds(1))
   }
 
+  // Finding 3: a raw search that will always be too expensive is a 400 saying why, at once.
+  @Test func aRawSearchThatCannotFinishInTimeIsA400NamingWhy() async {
+    let expensive = Array(repeating: "a*", count: 300).joined(separator: "%20OR%20")
+    let refused = await client.get("/search?mode=raw&q=\(expensive)")
+    #expect(refused.status == 400)
+    #expect(refused.json?["field"] as? String == "q")
+    #expect((refused.json?["detail"] as? String)?.contains("too short") == true, "\(refused.text)")
+    let tooMany = Array(repeating: "warp", count: 40).joined(separator: "%20OR%20")
+    #expect(await client.get("/search?mode=raw&q=\(tooMany)").status == 400)
+    let fine = await client.get("/search?mode=raw&q=wa*%20OR%20coalesc*")
+    #expect(fine.status == 200)
+    #expect((fine.json?["total"] as? Int ?? 0) > 0)
+  }
+
   // Finding 2: inline matrices stay out of the spec, so listings stay small.
   @Test func inlineMatricesAreKeptApartFromTheSpec() async throws {
     let side = 200

@@ -169,7 +169,7 @@ import TestSupport
     _ = await first.waitForExit()
     let results = first.dataDirectory + "/results"
     for stray in [".\(id).npy.tmp-4711", "0123456789abcdef.npy", "partial.tmp"] {
-      FileManager.default.createFile(atPath: results + "/" + stray, contents: Data("x".utf8))
+      _ = FileManager.default.createFile(atPath: results + "/" + stray, contents: Data("x".utf8))
     }
     let second = try await ServerProcess.start(dataDirectory: first.dataDirectory)
     let left = try FileManager.default.contentsOfDirectory(atPath: results)

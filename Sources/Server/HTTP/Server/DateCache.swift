@@ -3,7 +3,7 @@
 #endif
 
 /// The IMF-fixdate for the `Date` header (RFC 9110 §5.6.7), formatted at most
-/// once per second. Confined to one connection loop's queue: no lock.
+/// once per second. Confined to one connection loop's thread: no lock.
 struct DateCache {
   private var second: time_t = 0
   private(set) var bytes: [UInt8] = []

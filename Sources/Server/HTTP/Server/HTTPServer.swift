@@ -7,11 +7,12 @@ import Synchronization
   import Glibc
 #endif
 
-/// An HTTP/1.1 server on POSIX sockets driven by Dispatch.
+/// An HTTP/1.1 server on POSIX sockets: epoll event loops for the connections,
+/// Dispatch for accepting.
 ///
-/// A non-blocking listening socket with one read source accepts connections
-/// until EAGAIN and deals them round-robin to a few serial connection loops
-/// (one per core). Each connection has one read source on its loop's queue;
+/// A non-blocking listening socket with one Dispatch read source accepts
+/// connections until EAGAIN and deals them round-robin to a few event loops
+/// (one per core), each a thread with its own epoll instance (`ConnectionLoop`);
 /// see `HTTPConnection` for the rest.
 public final class HTTPServer: Sendable {
   public let configuration: Configuration
