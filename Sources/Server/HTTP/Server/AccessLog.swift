@@ -1,4 +1,5 @@
 import Dispatch
+import JSON
 import Synchronization
 
 #if canImport(Glibc)
@@ -174,13 +175,13 @@ public final class AccessLog: Sendable {
     line.append(contentsOf: #"{"time":""#.utf8)
     line.append(contentsOf: time)
     line.append(contentsOf: #"","remote":"#.utf8)
-    JSONString.append(entry.remoteAddress, to: &line)
+    JSONValue.appendString(entry.remoteAddress, to: &line)
     line.append(contentsOf: #","method":"#.utf8)
-    JSONString.append(entry.method, to: &line)
+    JSONValue.appendString(entry.method, to: &line)
     line.append(contentsOf: #","target":"#.utf8)
-    JSONString.append(entry.target, to: &line)
+    JSONValue.appendString(entry.target, to: &line)
     line.append(contentsOf: #","route":"#.utf8)
-    if let route = entry.route { JSONString.append(route, to: &line) } else { line.append(contentsOf: "null".utf8) }
+    if let route = entry.route { JSONValue.appendString(route, to: &line) } else { line.append(contentsOf: "null".utf8) }
     line.append(contentsOf: #","status":"#.utf8)
     appendInteger(entry.status, to: &line)
     line.append(contentsOf: #","bytes":"#.utf8)
@@ -233,26 +234,6 @@ public final class AccessLog: Sendable {
         line.append(byte)
       }
     }
-  }
-}
-
-/// JSON string literals for the JSON lines (quotes, backslashes and control characters escaped).
-enum JSONString {
-  static func append(_ text: String, to line: inout [UInt8]) {
-    line.append(UInt8(ascii: "\""))
-    for byte in text.utf8 {
-      switch byte {
-      case UInt8(ascii: "\""): line.append(contentsOf: "\\\"".utf8)
-      case UInt8(ascii: "\\"): line.append(contentsOf: "\\\\".utf8)
-      case 0..<0x20:
-        let hex = Array("0123456789abcdef".utf8)
-        line.append(contentsOf: "\\u00".utf8)
-        line.append(hex[Int(byte >> 4)])
-        line.append(hex[Int(byte & 0xF)])
-      default: line.append(byte)
-      }
-    }
-    line.append(UInt8(ascii: "\""))
   }
 }
 

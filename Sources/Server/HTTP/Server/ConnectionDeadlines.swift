@@ -53,8 +53,10 @@ public struct ConnectionDeadlines: Sendable, Equatable {
   }
 
   public let limits: Limits
-  private(set) var idleSince: Double
-  private(set) var requestStartedAt: Double?
+  /// When the connection last became idle (opened, or finished its last reply).
+  public private(set) var idleSince: Double
+  /// When the request under way started (for the access log), if one is.
+  public private(set) var requestStartedAt: Double?
   private(set) var writeBlockedSince: Double?
   private(set) var servedOne = false
 
@@ -73,12 +75,6 @@ public struct ConnectionDeadlines: Sendable, Equatable {
     requestStartedAt = nil
     servedOne = true
   }
-
-  /// When the connection last became idle (opened, or finished its last reply).
-  public var idleStart: Double { idleSince }
-
-  /// When the request under way started (for the access log), if one is.
-  public var currentRequestStart: Double? { requestStartedAt }
 
   /// Nothing in flight and nothing queued: the idle clock starts again.
   public mutating func becameIdle(at now: Double) { idleSince = now }

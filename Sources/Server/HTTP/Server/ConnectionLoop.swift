@@ -160,7 +160,7 @@ final class ConnectionLoop: @unchecked Sendable {  // mutable state confined to 
     execute { [self] in
       let now = clock.now
       // Only connections that have waited a while: a client that just connected gets its chance.
-      let idle = connections.values.compactMap { connection in connection.idleSince(now: now).map { (connection, $0) } }
+      let idle = connections.values.compactMap { connection in connection.idleSince.map { (connection, $0) } }
         .filter { now - $0.1 >= Self.shedAfterIdle }
       for (connection, _) in idle.sorted(by: { $0.1 < $1.1 }).prefix(count) { connection.close() }
     }

@@ -159,7 +159,7 @@ final class HTTPConnection {
     currentVersion = request.version == .http1_0 ? "HTTP/1.0" : "HTTP/1.1"
     currentMethod = request.method
     currentTarget = request.target
-    currentStart = deadlines.currentRequestStart ?? clock.now
+    currentStart = deadlines.requestStartedAt ?? clock.now
     deadlines.requestReceived()
     responseStarted = false
     var request = request
@@ -231,7 +231,7 @@ final class HTTPConnection {
     currentMethod = HTTPMethod("-")
     currentTarget = "-"
     currentRoute = nil
-    currentStart = deadlines.currentRequestStart ?? clock.now
+    currentStart = deadlines.requestStartedAt ?? clock.now
     let problem = Problem(status: error.status, detail: error.reason)
     send(problem.response, for: nil, keepAlive: false)
   }
@@ -431,7 +431,7 @@ final class HTTPConnection {
       currentMethod = HTTPMethod("-")
       currentTarget = "-"
       currentRoute = nil
-      currentStart = deadlines.currentRequestStart ?? now
+      currentStart = deadlines.requestStartedAt ?? now
       closeAfterFlush = true
       let problem = Problem(status: .requestTimeout, detail: "The request was not received in time.")
       send(problem.response, for: nil, keepAlive: false)
@@ -441,9 +441,9 @@ final class HTTPConnection {
 
   /// Since when the connection has waited on its client with nothing under way (nil when a
   /// request, a reply or output is in progress).
-  func idleSince(now: Double) -> Double? {
+  var idleSince: Double? {
     guard !isClosed, phase == .idle, !parser.isMidMessage, output.count == outputStart else { return nil }
-    return deadlines.idleStart
+    return deadlines.idleSince
   }
 
   /// Finishes what is in flight, then closes; idle connections close now.
