@@ -8,20 +8,10 @@ struct QueryParameters {
   private let values: [String: String]
 
   /// Reads the query. A pair whose percent-encoding is malformed or not UTF-8 (`q=%ff`) is a 400
-  /// naming it, on every endpoint alike, rather than a parameter silently absent.
+  /// naming it, on every endpoint alike (``HTTPRequest/strictQueryItems()``).
   init(request: HTTPRequest) throws {
     var values: [String: String] = [:]
-    for pair in (request.query ?? "").split(separator: "&") {
-      let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-      guard let name = PercentEncoding.decode(parts[0], plusIsSpace: true),
-        let value = parts.count > 1 ? PercentEncoding.decode(parts[1], plusIsSpace: true) : ""
-      else {
-        let raw = String(parts[0].prefix(40))
-        throw Problem.badRequest(
-          "The query parameter \(raw) is not valid percent-encoded UTF-8.", field: PercentEncoding.decode(parts[0]) ?? raw)
-      }
-      if values[name] == nil { values[name] = value }
-    }
+    for item in try request.strictQueryItems() where values[item.name] == nil { values[item.name] = item.value }
     self.values = values
   }
 
