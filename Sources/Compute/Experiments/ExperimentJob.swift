@@ -16,7 +16,7 @@ public struct ExperimentJob: JobKind {
   public var parameters: [JobParameter] { kind.implementation.parameters }
 
   public func info() -> JobKindInfo {
-    runner.kinds().first { $0.kind == name }!
+    runner.info(kind)
   }
 
   public func prepare(_ values: [String: JobValue]) throws(ComputeError) -> PreparedJob {

@@ -50,26 +50,29 @@ public final class ExperimentRunner: Sendable {
 
   /// Every kind with its parameters, this machine's defaults filled in, and whether it can run here.
   public func kinds() -> [JobKindInfo] {
-    let environment = self.environment
-    let reason: String? =
-      if case .unavailable(let why) = openCL.availability { "needs OpenCL, which is unavailable: \(why)" } else { nil }
-    return ExperimentKind.allCases.map { kind in
-      let implementation = kind.implementation
-      var defaults = Dictionary(
-        uniqueKeysWithValues: implementation.parameters.compactMap { parameter in
-          parameter.defaultValue.map { (parameter.name, $0) }
-        })
-      implementation.fillMachineDefaults(&defaults, environment: environment)
-      let parameters = implementation.parameters.map { parameter in
-        var filled = parameter
-        filled.defaultValue = defaults[parameter.name]
-        return filled
-      }
-      let blocked = kind.openCL == .required ? reason : nil
-      return JobKindInfo(
-        kind: kind.rawValue, title: kind.title, description: kind.description, openCL: kind.openCL,
-        available: blocked == nil, reason: blocked, parameters: parameters)
+    ExperimentKind.allCases.map(info)
+  }
+
+  /// One kind with its parameters, this machine's defaults filled in, and whether it can run here.
+  public func info(_ kind: ExperimentKind) -> JobKindInfo {
+    let implementation = kind.implementation
+    var defaults = Dictionary(
+      uniqueKeysWithValues: implementation.parameters.compactMap { parameter in
+        parameter.defaultValue.map { (parameter.name, $0) }
+      })
+    implementation.fillMachineDefaults(&defaults, environment: environment)
+    let parameters = implementation.parameters.map { parameter in
+      var filled = parameter
+      filled.defaultValue = defaults[parameter.name]
+      return filled
     }
+    var blocked: String?
+    if kind.openCL == .required, case .unavailable(let why) = openCL.availability {
+      blocked = "needs OpenCL, which is unavailable: \(why)"
+    }
+    return JobKindInfo(
+      kind: kind.rawValue, title: kind.title, description: kind.description, openCL: kind.openCL,
+      available: blocked == nil, reason: blocked, parameters: parameters)
   }
 
   /// The worker-pool lane for validated parameters: `"cpu"` for host kinds, and for OpenCL kinds the

@@ -42,16 +42,7 @@ enum EntryParts {
     html.element("aside", ["class": "related", "aria-label": "Related entries and keywords"]) { aside in
       if !related.isEmpty {
         aside.element("h2", text: "Related")
-        aside.element("ul", ["class": "related-list"]) { list in
-          for entry in related {
-            list.element("li") { item in
-              kindBadge(&item, entry.kind)
-              item.raw(" <a href=\"\(HTMLEscaping.escape(SearchResult.href(kind: entry.kind, id: entry.id, slug: entry.slug)))\">")
-              item.raw(entry.titleHTML)
-              item.raw("</a>")
-            }
-          }
-        }
+        entryList(&aside, related)
       }
       if !keywords.isEmpty {
         aside.element("h2", text: "Keywords")
@@ -59,6 +50,20 @@ enum EntryParts {
           for keyword in keywords {
             list.element("li") { $0.link("/?q=\(HTML.encodeQueryValue(keyword))", text: keyword, ["class": "chip"]) }
           }
+        }
+      }
+    }
+  }
+
+  /// A list of entries, each marked with its kind and linked by its title.
+  static func entryList(_ html: inout HTML, _ entries: [RelatedEntry]) {
+    html.element("ul", ["class": "related-list"]) { list in
+      for entry in entries {
+        list.element("li") { item in
+          kindBadge(&item, entry.kind)
+          item.raw(" <a href=\"\(HTMLEscaping.escape(SearchResult.href(kind: entry.kind, id: entry.id, slug: entry.slug)))\">")
+          item.raw(entry.titleHTML)
+          item.raw("</a>")
         }
       }
     }

@@ -25,16 +25,7 @@ struct TermPage {
           if !usedBy.isEmpty {
             article.element("section", ["class": "used-by", "aria-labelledby": "used-by-title"]) { section in
               section.element("h2", ["id": "used-by-title"], text: "Used in")
-              section.element("ul", ["class": "related-list"]) { list in
-                for entry in usedBy {
-                  list.element("li") { item in
-                    EntryParts.kindBadge(&item, entry.kind)
-                    item.raw(" <a href=\"\(HTMLEscaping.escape(SearchResult.href(kind: entry.kind, id: entry.id, slug: entry.slug)))\">")
-                    item.raw(entry.titleHTML)
-                    item.raw("</a>")
-                  }
-                }
-              }
+              EntryParts.entryList(&section, usedBy)
             }
           }
         }
