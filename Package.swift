@@ -81,7 +81,9 @@ let package = Package(
     .executableTarget(name: "HTTPParserFuzz", dependencies: ["HTTP"], path: "Sources/Server/Fuzz"),
 
     // MARK: Tests mirror the sources
-    .target(name: "TestSupport", dependencies: ["HTTP", .product(name: "Logging", package: "swift-log")], path: "Tests/Support"),
+    .target(
+      name: "TestSupport", dependencies: ["HTTP", "AsyncBridge", .product(name: "Logging", package: "swift-log")],
+      path: "Tests/Support"),
     .testTarget(name: "HTTPTests", dependencies: ["HTTP", "JSON", "TestSupport", .product(name: "Logging", package: "swift-log")], path: "Tests/ServerTests/HTTP"),
     .testTarget(
       name: "ApplicationTests", dependencies: ["Application", "HTTP", "TestSupport"],

@@ -1,4 +1,4 @@
-import Dispatch
+import AsyncBridge
 import Testing
 
 /// A trait for suites that talk to a live server over sockets: each test body runs with a task
@@ -13,7 +13,7 @@ public struct LiveSocketsTrait: SuiteTrait, TestTrait, TestScoping {
     for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
   ) async throws {
     guard testCase != nil || !test.isSuite else { return try await function() }
-    try await withTaskExecutorPreference(TestExecutor.shared) { try await function() }
+    try await withTaskExecutorPreference(testExecutor) { try await function() }
   }
 }
 
@@ -23,12 +23,4 @@ extension Trait where Self == LiveSocketsTrait {
 }
 
 /// Dispatch-backed threads for the live-socket tests' own tasks.
-final class TestExecutor: TaskExecutor, Sendable {
-  static let shared = TestExecutor()
-  private let queue = DispatchQueue(label: "hpclab.tests.live", attributes: .concurrent)
-
-  func enqueue(_ job: consuming ExecutorJob) {
-    let job = UnownedJob(job)
-    queue.async { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
-  }
-}
+let testExecutor = DispatchTaskExecutor(label: "hpclab.tests.live")

@@ -1,3 +1,4 @@
+import AsyncBridge
 import CSockets
 import Dispatch
 import Logging
@@ -180,7 +181,7 @@ final class HTTPConnection {
       let handle = ConnectionHandle(self)
       let head = request
       // The connection owns the reply's task: closing it (the client went away) cancels the task.
-      replyTask = Task(executorPreference: ReplyExecutor.shared) {
+      replyTask = Task(executorPreference: DispatchTaskExecutor.replies) {
         let response = await work()
         handle.loop.execute {
           let connection = handle.connection
@@ -308,7 +309,7 @@ final class HTTPConnection {
     streamIsChunked = chunked
     let handle = ConnectionHandle(self)
     let writer = StreamWriter(handle: handle)
-    replyTask = Task(executorPreference: ReplyExecutor.shared) {
+    replyTask = Task(executorPreference: DispatchTaskExecutor.replies) {
       var failed = false
       do { try await producer(writer) } catch { failed = true }
       let failedNow = failed
