@@ -50,7 +50,7 @@ let package = Package(
       path: "Sources/Store"),
     .target(
       name: "Compute",
-      dependencies: ["JSON", "COpenBLAS", "COpenCL"],
+      dependencies: ["JSON", "AsyncBridge", "COpenBLAS", "COpenCL"],
       path: "Sources/Compute"),
 
     // MARK: The server: sockets and HTTP/1.1, the application's routes, main

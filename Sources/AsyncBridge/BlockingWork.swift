@@ -1,5 +1,4 @@
 import Dispatch
-import Synchronization
 
 /// The one bridge from blocking work to `async`: SQLite reads and writes, file reads and other
 /// calls that block a thread run on a dedicated concurrent Dispatch queue, never on a connection
@@ -25,37 +24,5 @@ public enum BlockingWork {
     } onCancel: {
       gate.resume(with: .failure(CancellationError()))
     }
-  }
-}
-
-/// Resumes a continuation exactly once, whichever comes first: the work's end or cancellation.
-private final class ResumeOnce<T: Sendable>: Sendable {
-  private let state = Mutex<(continuation: CheckedContinuation<T, any Error>?, early: Result<T, any Error>?, done: Bool)>(
-    (nil, nil, false))
-
-  func install(_ continuation: CheckedContinuation<T, any Error>) {
-    let early: Result<T, any Error>? = state.withLock { state in
-      if let early = state.early {
-        state.done = true
-        return early
-      }
-      state.continuation = continuation
-      return nil
-    }
-    if let early { continuation.resume(with: early) }
-  }
-
-  func resume(with result: Result<T, any Error>) {
-    let continuation: CheckedContinuation<T, any Error>? = state.withLock { state in
-      guard !state.done else { return nil }
-      guard let continuation = state.continuation else {
-        if state.early == nil { state.early = result }  // cancelled before install: resume there
-        return nil
-      }
-      state.done = true
-      state.continuation = nil
-      return continuation
-    }
-    continuation?.resume(with: result)
   }
 }

@@ -1,3 +1,4 @@
+import AsyncBridge
 import Synchronization
 
 // The one bridge from the Dispatch-based pool to Swift concurrency, after NIOThreadPool.runIfActive:
@@ -49,50 +50,16 @@ extension WorkerPool {
 
   /// Suspends until no job runs; a cancelled caller returns at once.
   public func idle() async {
-    let waiter = IdleWaiter()
+    let gate = ResumeOnce<Void>()
+    let waiter = Mutex<Int?>(nil)
     await withTaskCancellationHandler {
-      await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-        waiter.install(continuation)
-        if let id = whenIdle({ waiter.resume() }) { waiter.setID(id) }
+      try? await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+        gate.install(continuation)
+        if let id = whenIdle({ gate.resume(with: .success(())) }) { waiter.withLock { $0 = id } }
       }
     } onCancel: {
-      if let id = waiter.id, let action = cancelIdleWaiter(id) { action() } else { waiter.resume() }
+      if let id = waiter.withLock({ $0 }) { _ = cancelIdleWaiter(id) }
+      gate.resume(with: .success(()))
     }
-  }
-}
-
-/// Resumes one idle wait exactly once, from the pool or from cancellation.
-private final class IdleWaiter: Sendable {
-  private let state = Mutex<(continuation: CheckedContinuation<Void, Never>?, id: Int?, resumed: Bool, early: Bool)>(
-    (nil, nil, false, false))
-
-  var id: Int? { state.withLock { $0.id } }
-
-  func setID(_ id: Int) { state.withLock { $0.id = id } }
-
-  func install(_ continuation: CheckedContinuation<Void, Never>) {
-    let resumeNow = state.withLock { state -> Bool in
-      if state.early {
-        state.resumed = true
-        return true
-      }
-      state.continuation = continuation
-      return false
-    }
-    if resumeNow { continuation.resume() }
-  }
-
-  func resume() {
-    let continuation = state.withLock { state -> CheckedContinuation<Void, Never>? in
-      guard !state.resumed else { return nil }
-      guard let continuation = state.continuation else {
-        state.early = true
-        return nil
-      }
-      state.resumed = true
-      state.continuation = nil
-      return continuation
-    }
-    continuation?.resume()
   }
 }
