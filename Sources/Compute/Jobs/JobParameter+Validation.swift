@@ -33,14 +33,14 @@ extension JobParameter {
     if let number = normalised.numericValue {
       if let minimum, let bound = minimum.numericValue, number < bound {
         throw ComputeError(
-          .invalidValue, field: name,
+          boundCodes?.below ?? .invalidValue, field: name,
           message:
             "\(name) must be at least \(minimum.plainDescription)\(unitSuffix), got \(normalised.plainDescription)",
           limit: Int(bound.rounded(.up)))
       }
       if let maximum, let bound = maximum.numericValue, number > bound {
         throw ComputeError(
-          .invalidValue, field: name,
+          boundCodes?.above ?? .invalidValue, field: name,
           message:
             "\(name) must be at most \(maximum.plainDescription)\(unitSuffix), got \(normalised.plainDescription)",
           limit: Int(bound.rounded(.down)))

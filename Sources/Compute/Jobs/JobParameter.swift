@@ -39,6 +39,16 @@ public struct JobParameter: Sendable, Codable, Equatable {
   /// Other parameters' values under which this one applies (`{"backend": "opencl"}` for matmul's
   /// `kernel`); `nil` when it always applies.
   public var appliesWhen: [String: String]?
+  /// The error codes for a value below `min` and above `max`, when the kind's clients match on
+  /// codes of their own (matmul's `invalid_dimension`, `dimension_too_large`,
+  /// `invalid_repeats`); `nil` for `invalid_value`. Not shown in `/jobs/kinds`.
+  public var boundCodes: BoundCodes? = nil
+
+  /// Error codes for the two sides of a parameter's bounds.
+  public struct BoundCodes: Sendable, Equatable {
+    public var below: ComputeError.Code
+    public var above: ComputeError.Code
+  }
 
   enum CodingKeys: String, CodingKey {
     case name, type

@@ -17,14 +17,20 @@ public struct MatmulJob: JobKind {
   public var parameters: [JobParameter] {
     let limits = runner.configuration.limits
     let opencl = ["backend": Backend.opencl.rawValue]
+    let size = JobParameter.BoundCodes(below: .invalidDimension, above: .dimensionTooLarge)
     return [
-      .int(
+      JobParameter.int(
         "n", default: 256, min: 1, max: limits.maxDimension, unit: "elements",
-        "columns of B and C; given alone, the size of a square n×n·n×n product"),
-      .int("m", default: nil, min: 1, max: limits.maxDimension, unit: "elements", "rows of A and C, with k and n (or n alone: m = n; with a and b: a's rows)"),
-      .int(
+        "columns of B and C; given alone, the size of a square n×n·n×n product"
+      ).coded(size),
+      JobParameter.int(
+        "m", default: nil, min: 1, max: limits.maxDimension, unit: "elements",
+        "rows of A and C, with k and n (or n alone: m = n; with a and b: a's rows)"
+      ).coded(size),
+      JobParameter.int(
         "k", default: nil, min: 1, max: limits.maxDimension, unit: "elements",
-        "columns of A and rows of B, with m and n (or n alone: k = n; with a and b: a's columns)"),
+        "columns of A and rows of B, with m and n (or n alone: k = n; with a and b: a's columns)"
+      ).coded(size),
       .choice("dtype", default: DType.float32.rawValue, allowed: DType.allCases.map(\.rawValue), "element type"),
       .choice(
         "backend", default: Backend.blas.rawValue, allowed: Backend.allCases.map(\.rawValue),
@@ -34,7 +40,7 @@ public struct MatmulJob: JobKind {
         "the OpenCL kernel (opencl backend only)"
       ).applying(when: opencl),
       JobParameter.device.applying(when: opencl),
-      .repeats(default: 3, max: limits.maxRepeats),
+      JobParameter.repeats(default: 3, max: limits.maxRepeats).coded(.init(below: .invalidRepeats, above: .invalidRepeats)),
       .int("seed", default: Int(MatmulSpec.defaultSeed), min: 0, max: Int.max, "seed of the generated inputs (ignored when a and b are given)"),
       .matrix("a", "A as rows of numbers (with b, instead of generated inputs)"),
       .matrix("b", "B as rows of numbers (with a)"),
@@ -99,14 +105,7 @@ public struct MatmulJob: JobKind {
         default: break
         }
       }
-      // Sizes and repeats keep the codes clients match on (invalid_dimension, dimension_too_large,
-      // invalid_repeats): their bounds are checked with the spec, below, not as generic limits.
-      var rule = parameter
-      if ["m", "k", "n", "repeats"].contains(parameter.name) {
-        rule.minimum = nil
-        rule.maximum = nil
-      }
-      checked[parameter.name] = try rule.validate(value)
+      checked[parameter.name] = try parameter.validate(value)  // in declaration order: n before m and k
     }
     if let unknown = values.keys.sorted().first(where: { name in !parameters.contains { $0.name == name } }) {
       throw ComputeError(.invalidArgument, field: unknown, message: "matmul takes no parameter '\(unknown)'")
@@ -140,13 +139,6 @@ public struct MatmulJob: JobKind {
     case (_, _):
       throw ComputeError(.missingInput, field: "b", message: "a was given without b; give both a and b, or a seed")
     }
-    // Sizes are checked here, given ones first, so that a size that came from n names n.
-    let limit = runner.configuration.limits.maxDimension
-    for name in ["n", "m", "k"] {
-      guard let value = int(name) else { continue }
-      guard value >= 1 else { throw .invalidDimension(name, value) }
-      guard value <= limit else { throw .dimensionTooLarge(name, value, limit: limit) }
-    }
     if spec.backend == .opencl {
       spec.kernel = spec.kernel ?? .default
       spec.device = spec.device ?? runner.openCL.defaultDeviceIndex
@@ -177,6 +169,13 @@ extension JobParameter {
   func applying(when conditions: [String: String]) -> JobParameter {
     var copy = self
     copy.appliesWhen = conditions
+    return copy
+  }
+
+  /// This parameter, with its own error codes for values out of bounds.
+  func coded(_ codes: BoundCodes) -> JobParameter {
+    var copy = self
+    copy.boundCodes = codes
     return copy
   }
 
