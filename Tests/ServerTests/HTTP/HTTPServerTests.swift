@@ -101,14 +101,13 @@ import TestSupport
     let extra = try TestClient(port: server.port, timeout: 2, from: "127.0.0.2")
     #expect(await extra.waitForClose())
     for _ in 0..<10 { silent.append(try TestClient(port: server.port, from: "127.0.0.3")) }
-    // At the cap: a new client talks and is answered within a second.
-    let started = ContinuousClock.now
+    // At the cap: a new client talks and is answered. Its read gives up after 5 s, far below the
+    // 60 s header timeout that would otherwise free a slot: no test asserts a time, but a client
+    // left waiting for a slot fails here. (How fast it is served is in the note, not a test.)
     let client = try TestClient(port: server.port, timeout: 5, from: "127.0.0.4")
     try client.send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
     let response = try await client.readResponse()
     #expect(response.status == 200)
-    let waited = ContinuousClock.now - started
-    #expect(waited < .seconds(5), "served after \(waited)")  // a bound on a hang (the header timeout is 60 s here), not a speed claim
     silent.removeAll()
     await server.stop()
   }
