@@ -16,7 +16,7 @@ define apt_install
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; fi
 endef
 
-.PHONY: run test build release deps test-deps bench-deps bench fuzz clean
+.PHONY: run test build release deps test-deps bench-deps bench fuzz clean bundle gpu-report
 
 deps:
 	$(call apt_install,$(BUILD_PKGS))
@@ -48,13 +48,22 @@ test: test-deps
 bench: bench-deps release
 	./scripts/bench.sh
 
+# A relocatable tarball (static Swift runtime, the shared libraries it needs, corpus, pages,
+# launcher, gpu-report.sh) for Linux machines without Swift or root: dist/hpclab-*.tar.gz.
+bundle: deps
+	SWIFT="$(SWIFT)" ./scripts/bundle.sh
+
+# One table of fixed jobs over every device, with cuBLAS beside them when PyTorch is importable.
+gpu-report: release
+	HPCLAB_BIN=.build/release/hpclab ./scripts/gpu-report.sh
+
 # Bounded libFuzzer run over the request parser (not part of `make test`).
 FUZZ_SECONDS ?= 120
 fuzz: deps
 	./scripts/fuzz.sh $(FUZZ_SECONDS)
 
 clean:
-	rm -rf .build .build-fuzz
+	rm -rf .build .build-fuzz .build-bundle dist
 
 # Proves deploy/Dockerfile's runtime stage without a Docker engine: a debootstrap'ed
 # bookworm root with exactly the Dockerfile's runtime packages and files, the server run

@@ -33,6 +33,9 @@ let package = Package(
       name: "COpenCL", path: "Sources/COpenCL", pkgConfig: "OpenCL",
       providers: [.apt(["ocl-icd-opencl-dev", "opencl-headers", "pocl-opencl-icd"])]),
 
+    // The CUDA driver, cuBLAS/cuBLASLt and NVRTC, opened with dlopen at run time (never linked:
+    // a machine without CUDA builds, tests and runs).
+    .target(name: "CCUDA", path: "Sources/CCUDA", linkerSettings: [.linkedLibrary("dl")]),
     // MARK: The one JSON value type, parser and writer (a leaf: no other target below it)
     .target(name: "JSON", path: "Sources/JSON"),
     // MARK: The one bridge from blocking work (SQLite, files) to async
@@ -50,7 +53,7 @@ let package = Package(
       path: "Sources/Store"),
     .target(
       name: "Compute",
-      dependencies: ["JSON", "AsyncBridge", "COpenBLAS", "COpenCL"],
+      dependencies: ["JSON", "AsyncBridge", "COpenBLAS", "COpenCL", "CCUDA"],
       path: "Sources/Compute"),
 
     // MARK: The server: sockets and HTTP/1.1, the application's routes, main
@@ -72,7 +75,7 @@ let package = Package(
     .executableTarget(
       name: "hpclab",
       dependencies: [
-        "Application", "HTTP", "Store", "Content", "CSQLite",
+        "Application", "HTTP", "Store", "Content", "Compute", "CSQLite",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ],

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Compute: the BLAS job beside a direct CBLAS call and numpy, and each OpenCL kernel beside
-# CLBlast's SGEMM on the same device, all float32 n×n·n×n (BENCH_N, default 1024), best of
+# Compute: the BLAS job beside a direct CBLAS call and numpy, each OpenCL kernel (auto before
+# and after a tune job, and the teaching kernels) beside CLBlast's SGEMM on the same device, and
+# where PyTorch sees a CUDA GPU the cuda backend beside cuBLAS (through torch.matmul), all float32 n×n·n×n (BENCH_N, default 1024), best of
 # BENCH_REPEATS after a warm-up, in one run. GFLOP/s = 2·n³ / best time.
 # What each time includes: the job's figure is its best repeat's compute time (BLAS: the sgemm
 # call; OpenCL: kernel time from profiling events, no copies); CBLAS and numpy: the call;
@@ -54,10 +55,41 @@ printf "%-34s %12s %16s\n" "direct cblas_sgemm (C)" "$cblas" "base"
 printf "%-34s %12s %16s\n" "numpy float32 matmul" "$numpy" "base"
 printf "%-34s %12s %16s\n" "hpclab job backend=blas" "$blas" "$(ratio "$blas" "$cblas") / $(ratio "$blas" "$numpy") (cblas/numpy)"
 printf "%-34s %12s %16s\n" "CLBlast SGEMM (same device)" "$clblast" "base"
-for kernel in naive tiled blocked; do
+for kernel in auto naive tiled blocked; do
   value=$(job "{\"n\":$N,\"backend\":\"opencl\",\"kernel\":\"$kernel\",\"repeats\":$REPEATS}")
-  printf "%-34s %12s %16s\n" "hpclab job opencl kernel=$kernel" "$value" "$(ratio "$value" "$clblast") (vs CLBlast)"
+  label="hpclab job opencl kernel=$kernel"
+  [ "$kernel" = auto ] && label="$label (untuned)"
+  printf "%-34s %12s %16s\n" "$label" "$value" "$(ratio "$value" "$clblast") (vs CLBlast)"
 done
+# A tune job at this size (BENCH_TUNE_SECONDS, default 30), then auto with what it recorded.
+curl -s -X POST "http://127.0.0.1:$PORT/jobs/tune" -H 'Prefer: wait=600' \
+  -d "{\"n\":$N,\"budget_seconds\":${BENCH_TUNE_SECONDS:-30}}" >/dev/null
+tuned=$(job "{\"n\":$N,\"backend\":\"opencl\",\"kernel\":\"auto\",\"repeats\":$REPEATS}")
+printf "%-34s %12s %16s\n" "hpclab job opencl kernel=auto (tuned)" "$tuned" "$(ratio "$tuned" "$clblast") (vs CLBlast)"
+# On a machine with CUDA: the cuda backend beside cuBLAS through PyTorch (TF32 off), same n.
+cublas=$(python3 - "$N" "$REPEATS" <<'PY' 2>/dev/null || echo "-"
+import sys
+import torch
+if not torch.cuda.is_available():
+    print("-"); sys.exit()
+n, repeats = int(sys.argv[1]), int(sys.argv[2])
+torch.backends.cuda.matmul.allow_tf32 = False
+a = torch.rand(n, n, device="cuda") - 0.5
+b = torch.rand(n, n, device="cuda") - 0.5
+torch.matmul(a, b); torch.cuda.synchronize()
+best = float("inf")
+for _ in range(repeats):
+    start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+    start.record(); torch.matmul(a, b); end.record(); torch.cuda.synchronize()
+    best = min(best, start.elapsed_time(end) / 1e3)
+print("%.2f" % (2 * n**3 / best / 1e9))
+PY
+)
+if [ "$cublas" != "-" ]; then
+  cuda=$(job "{\"n\":$N,\"backend\":\"cuda\",\"repeats\":$REPEATS}")
+  printf "%-34s %12s %16s\n" "cuBLAS SGEMM (PyTorch, TF32 off)" "$cublas" "base"
+  printf "%-34s %12s %16s\n" "hpclab job backend=cuda" "$cuda" "$(ratio "$cuda" "$cublas") (vs cuBLAS)"
+fi
 small=256
 naive=$(job "{\"n\":$small,\"backend\":\"cpu-naive\",\"repeats\":1}")
 blas_small=$(job "{\"n\":$small,\"backend\":\"blas\",\"repeats\":$REPEATS}")

@@ -141,7 +141,7 @@ extension Corpus {
 
 extension Corpus {
   static let questionFields: Set<String> = [
-    "id", "slug", "title", "topics", "keywords", "related", "experiments", "exercises", "beyond_seed",
+    "id", "slug", "title", "topics", "keywords", "related", "experiments", "exercises", "claims", "beyond_seed",
   ]
   static let termFields: Set<String> = ["slug", "title", "summary", "keywords", "related"]
   static let keywordFields: Set<String> = ["slug", "title", "summary", "keywords", "related"]
@@ -158,6 +158,7 @@ extension Corpus {
     let related = matter.references("related", problems: &problems)
     let experiments = matter.experiments("experiments", problems: &problems)
     let exercises = matter.exercises("exercises", problems: &problems)
+    let claims = matter.claims("claims", problems: &problems)
     let beyondSeed = matter.bool("beyond_seed", problems: &problems)
     commonWarnings(matter, known: questionFields, warnings: &warnings)
     for topic in topics where !documentedTopics.contains(topic) {
@@ -170,7 +171,7 @@ extension Corpus {
     }
     return Question(
       id: id, slug: slug, title: title, titleHTML: renderer.inlineHTML(title), topics: topics, keywords: keywords,
-      related: related, experiments: experiments, exercises: exercises, beyondSeed: beyondSeed,
+      related: related, experiments: experiments, exercises: exercises, claims: claims, beyondSeed: beyondSeed,
       answerMarkdown: matter.body, answerHTML: renderer.html(matter.body), sourcePath: matter.file)
   }
 

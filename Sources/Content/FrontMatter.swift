@@ -201,6 +201,43 @@ struct FrontMatter {
     return exercises
   }
 
+  /// `{text, experiment: {kind, params}, figure, min, max, device_type}` entries; each `text` must
+  /// be quoted from `body`.
+  func claims(_ key: String, problems: inout [CorpusProblem]) -> [Claim] {
+    let shape = "{text, experiment: {kind, params}, figure, min, max, device_type}"
+    guard let entries = entries(ClaimEntry.self, key, shape: shape, problems: &problems) else { return [] }
+    let answer = Self.collapsingSpaces(body)
+    var claims: [Claim] = []
+    for (index, entry) in entries.enumerated() {
+      let count = problems.count
+      func fail(_ message: String) { problems.append(invalid(key, "entry \(index + 1) \(message)")) }
+      let text = Self.collapsingSpaces(entry.text ?? "")
+      let kind = entry.experiment?.kind?.trimmingCharacters(in: .whitespaces) ?? ""
+      let figure = entry.figure?.trimmingCharacters(in: .whitespaces) ?? ""
+      let params = entry.experiment?.params ?? .emptyObject
+      if text.isEmpty { fail("has no `text`") } else if !answer.contains(text) {
+        fail("quotes text that is not in the answer: \"\(text.prefix(80))\"")
+      }
+      if kind.isEmpty { fail("has no `experiment.kind`") }
+      if figure.isEmpty { fail("has no `figure`") }
+      if case .object = params {} else { fail("has `experiment.params` that is not a mapping") }
+      if entry.min == nil, entry.max == nil { fail("sets neither `min` nor `max`") }
+      if let low = entry.min, let high = entry.max, low > high { fail("has `min` above `max`") }
+      if let type = entry.deviceType, !Claim.deviceTypes.contains(type) { fail("has `device_type` other than cpu or gpu") }
+      guard problems.count == count else { continue }
+      claims.append(
+        Claim(
+          text: text, kind: kind, params: params, figure: figure, min: entry.min, max: entry.max,
+          deviceType: entry.deviceType))
+    }
+    return claims
+  }
+
+  /// `text` with each run of white space (a line break in a quoted sentence) as one space.
+  static func collapsingSpaces(_ text: String) -> String {
+    text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+  }
+
   /// `true` or `false`; absent means `false`.
   func bool(_ key: String, problems: inout [CorpusProblem]) -> Bool {
     guard let node = fields[key], !isNull(node) else { return false }
@@ -259,37 +296,71 @@ private struct ExperimentEntry: Decodable {
   var params: JSONValue?
 }
 
-/// One entry of `exercises:` as written; unknown members are refused.
-private struct ExerciseEntry: Decodable {
-  struct Run: Decodable {
-    var kind: String?
-    var params: JSONValue?
+/// An entry's `experiment: {kind, params}` as written.
+private struct EntryRun: Decodable {
+  var kind: String?
+  var params: JSONValue?
+}
+
+/// The keyed container of a list entry whose members must all be among `Keys`: an unknown one
+/// (a typo such as `figrue`) is an error naming it, not a member silently ignored.
+private func strictContainer<Keys: CodingKey>(
+  _ decoder: any Decoder, _: Keys.Type
+) throws -> KeyedDecodingContainer<Keys> {
+  let all = try decoder.container(keyedBy: AnyKey.self)
+  if let unknown = all.allKeys.first(where: { Keys(stringValue: $0.stringValue) == nil }) {
+    throw DecodingError.dataCorruptedError(
+      forKey: unknown, in: all, debugDescription: "unknown field `\(unknown.stringValue)`")
+  }
+  return try decoder.container(keyedBy: Keys.self)
+}
+
+private struct AnyKey: CodingKey {
+  var stringValue: String
+  var intValue: Int? { nil }
+  init(stringValue: String) { self.stringValue = stringValue }
+  init?(intValue: Int) { nil }
+}
+
+/// One entry of `claims:` as written; unknown members are refused.
+private struct ClaimEntry: Decodable {
+  var text: String?
+  var experiment: EntryRun?
+  var figure: String?
+  var min: Double?
+  var max: Double?
+  var deviceType: String?
+
+  enum CodingKeys: String, CodingKey {
+    case text, experiment, figure, min, max
+    case deviceType = "device_type"
   }
 
+  init(from decoder: any Decoder) throws {
+    let known = try strictContainer(decoder, CodingKeys.self)
+    text = try known.decodeIfPresent(String.self, forKey: .text)
+    experiment = try known.decodeIfPresent(EntryRun.self, forKey: .experiment)
+    figure = try known.decodeIfPresent(String.self, forKey: .figure)
+    min = try known.decodeIfPresent(Double.self, forKey: .min)
+    max = try known.decodeIfPresent(Double.self, forKey: .max)
+    deviceType = try known.decodeIfPresent(String.self, forKey: .deviceType)
+  }
+}
+
+/// One entry of `exercises:` as written; unknown members are refused.
+private struct ExerciseEntry: Decodable {
   var prompt: String?
-  var experiment: Run?
+  var experiment: EntryRun?
   var observe: String?
   var explanation: String?
 
-  enum CodingKeys: String, CodingKey, CaseIterable { case prompt, experiment, observe, explanation }
+  enum CodingKeys: String, CodingKey { case prompt, experiment, observe, explanation }
 
   init(from decoder: any Decoder) throws {
-    let known = try decoder.container(keyedBy: CodingKeys.self)
-    let all = try decoder.container(keyedBy: AnyKey.self)
-    if let unknown = all.allKeys.first(where: { CodingKeys(rawValue: $0.stringValue) == nil }) {
-      throw DecodingError.dataCorruptedError(
-        forKey: unknown, in: all, debugDescription: "unknown field `\(unknown.stringValue)`")
-    }
+    let known = try strictContainer(decoder, CodingKeys.self)
     prompt = try known.decodeIfPresent(String.self, forKey: .prompt)
-    experiment = try known.decodeIfPresent(Run.self, forKey: .experiment)
+    experiment = try known.decodeIfPresent(EntryRun.self, forKey: .experiment)
     observe = try known.decodeIfPresent(String.self, forKey: .observe)
     explanation = try known.decodeIfPresent(String.self, forKey: .explanation)
-  }
-
-  struct AnyKey: CodingKey {
-    var stringValue: String
-    var intValue: Int? { nil }
-    init(stringValue: String) { self.stringValue = stringValue }
-    init?(intValue: Int) { nil }
   }
 }

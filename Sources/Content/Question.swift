@@ -1,7 +1,7 @@
 /// One of the corpus questions with its answer, from `Corpus/questions/NN-slug.md`.
 ///
 /// JSON keys: `id`, `slug`, `title`, `title_html`, `topics`, `keywords`, `related`,
-/// `experiments`, `exercises`, `beyond_seed`, `answer_markdown`, `answer_html`, `source_path`.
+/// `experiments`, `exercises`, `claims`, `beyond_seed`, `answer_markdown`, `answer_html`, `source_path`.
 public struct Question: Sendable, Hashable, Codable, Identifiable {
   /// The question number, 1…N: 1–22 as in the source document, later ones beyond it.
   public var id: Int
@@ -21,6 +21,8 @@ public struct Question: Sendable, Hashable, Codable, Identifiable {
   public var experiments: [Experiment]
   /// Predict-then-measure exercises (two on each hardware question).
   public var exercises: [Exercise]
+  /// Numeric claims of the answer with the experiment and figure that test each.
+  public var claims: [Claim]
   /// True for entries written beyond the source document's questions.
   public var beyondSeed: Bool
   /// The answer as written.
@@ -34,7 +36,7 @@ public struct Question: Sendable, Hashable, Codable, Identifiable {
   public init(
     id: Int, slug: String, title: String, titleHTML: String? = nil, topics: [String] = [],
     keywords: [String] = [], related: [CrossReference] = [], experiments: [Experiment] = [],
-    exercises: [Exercise] = [], beyondSeed: Bool = false, answerMarkdown: String, answerHTML: String? = nil, sourcePath: String = ""
+    exercises: [Exercise] = [], claims: [Claim] = [], beyondSeed: Bool = false, answerMarkdown: String, answerHTML: String? = nil, sourcePath: String = ""
   ) {
     self.id = id
     self.slug = slug
@@ -45,6 +47,7 @@ public struct Question: Sendable, Hashable, Codable, Identifiable {
     self.related = related
     self.experiments = experiments
     self.exercises = exercises
+    self.claims = claims
     self.beyondSeed = beyondSeed
     self.answerMarkdown = answerMarkdown
     self.answerHTML = answerHTML ?? MarkdownRenderer.html(answerMarkdown)
@@ -52,7 +55,7 @@ public struct Question: Sendable, Hashable, Codable, Identifiable {
   }
 
   enum CodingKeys: String, CodingKey {
-    case id, slug, title, topics, keywords, related, experiments, exercises
+    case id, slug, title, topics, keywords, related, experiments, exercises, claims
     case beyondSeed = "beyond_seed"
     case titleHTML = "title_html"
     case answerMarkdown = "answer_markdown"

@@ -76,6 +76,13 @@ extension JSONValue {
     return nil
   }
 
+  /// JSON equality as RFC 8259 means it: numbers compared as numbers (`1` equals `1.0`), the rest
+  /// as ``==`` compares them.
+  public func equalsAsJSON(_ other: JSONValue) -> Bool {
+    if let x = doubleValue, let y = other.doubleValue { return x == y }
+    return self == other
+  }
+
   /// `"object"`, `"array"`, `"string"`, `"integer"`, `"number"`, `"boolean"` or `"null"`, for messages.
   public var typeName: String {
     switch self {

@@ -89,7 +89,7 @@ final class CorpusCatalog: Sendable {
         id: row["id"], slug: row["slug"], title: row["title"], titleHTML: row["title_html"] as String,
         topics: try list(row, "topics"), keywords: try list(row, "keywords"),
         related: try list(row, "related"), experiments: try list(row, "experiments"),
-        exercises: try list(row, "exercises"), beyondSeed: row["beyond_seed"],
+        exercises: try list(row, "exercises"), claims: try list(row, "claims"), beyondSeed: row["beyond_seed"],
         answerMarkdown: row["answer_markdown"], answerHTML: row["answer_html"] as String,
         sourcePath: row["source_path"])
     }

@@ -75,13 +75,13 @@ extension Store {
       try db.execute(
         sql: """
           INSERT INTO questions (id, document_id, slug, title, title_html, topics, keywords, related,
-            experiments, exercises, beyond_seed, answer_markdown, answer_html, source_path)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            experiments, exercises, claims, beyond_seed, answer_markdown, answer_html, source_path)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
           """,
         arguments: [
           question.id, rowid, question.slug, question.title, question.titleHTML,
           try json(question.topics), try json(question.keywords), try json(question.related),
-          try json(question.experiments), try json(question.exercises), question.beyondSeed,
+          try json(question.experiments), try json(question.exercises), try json(question.claims), question.beyondSeed,
           question.answerMarkdown, question.answerHTML, question.sourcePath,
         ])
     }

@@ -9,7 +9,7 @@ extension Store {
 
   /// Bumped whenever the way documents are turned into index rows changes, so that an unchanged
   /// corpus is re-indexed by the new code. Part of the stored corpus hash.
-  static let indexVersion = 3
+  static let indexVersion = 4
 
   /// Passage rowids are `document id × passageStride + passage number`.
   static let passageStride: Int64 = 10_000
@@ -241,6 +241,38 @@ extension Store {
           job_id TEXT PRIMARY KEY NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
           inputs TEXT NOT NULL
         );
+        """)
+    }
+    // The best configuration of the tunable OpenCL GEMM per device, dtype and size class, found by
+    // `tune` jobs; `entry` is the configuration's JSON as Compute writes it.
+    migrator.registerMigration("v4: tuned configurations") { db in
+      try db.execute(sql: """
+        CREATE TABLE tuned_configurations (
+          device_key TEXT NOT NULL,
+          dtype      TEXT NOT NULL,
+          size_class TEXT NOT NULL,
+          entry      TEXT NOT NULL,
+          updated_at INTEGER NOT NULL,
+          PRIMARY KEY (device_key, dtype, size_class)
+        ) WITHOUT ROWID;
+        """)
+    }
+    // Also the questions' claims (index v4 re-syncs the corpus to fill them).
+    // Run records: the permanent, shareable account of a finished job (kept when the job is
+    // pruned), and records imported from other machines. `record` is the JSON as the server
+    // writes it; the other columns are what lists and filters need.
+    migrator.registerMigration("v5: run records") { db in
+      try db.execute(sql: """
+        CREATE TABLE run_records (
+          id         TEXT PRIMARY KEY NOT NULL,
+          kind       TEXT NOT NULL,
+          device     TEXT NOT NULL,
+          source     TEXT NOT NULL CHECK (source IN ('local', 'imported')),
+          created_at INTEGER NOT NULL,
+          record     TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX run_records_by_kind ON run_records (kind, created_at);
+        ALTER TABLE questions ADD COLUMN claims TEXT NOT NULL DEFAULT '[]';
         """)
     }
     return migrator

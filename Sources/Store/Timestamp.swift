@@ -32,7 +32,7 @@ public enum Timestamp {
   }
 
   /// Parses the form ``format(_:)`` writes (fractional seconds optional, `Z` or `±hh:mm`).
-  static func parse(_ text: String) -> Date? {
+  public static func parse(_ text: String) -> Date? {
     let style = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
     if let date = try? style.parse(text) { return date }
     return try? Date.ISO8601FormatStyle().parse(text)

@@ -333,6 +333,26 @@ def test_devices_and_jobs_pages(driver, base_url, screenshots):
     assert all(one(row, ".status").text == "cancelled" for row in every(driver, "table.jobs tbody tr"))
 
 
+def test_claims_show_what_this_machine_says_and_records_compare(driver, base_url, screenshots):
+    driver.get(base_url + "/questions/14")
+    claims = every(driver, "#claims article.claim")
+    assert len(claims) >= 2, "question 14 marks its numeric claims"
+    for claim in claims:
+        assert one(claim, ".claim-status").text in {"Holds here", "Contradicted here", "Not measured here"}
+    # Each claim gets the run form of its experiment.
+    wait(driver, lambda d: claims[0].get_attribute("data-state") is not None)
+    element_screenshot(driver, screenshots, "claims", one(driver, "#claims"))
+    # The jobs the experiment tests above ran left records; two of one kind compare.
+    records = get_json(base_url + "/records?kind=matmul")["records"]
+    if len(records) >= 2:
+        driver.get(base_url + f"/compare?a={records[0]['id']}&b={records[1]['id']}")
+        assert "against B:" in one(driver, "h1").text
+        assert every(driver, "table tr[class^='verdict-']"), "each measurement has a verdict"
+        screenshot(driver, screenshots, "compare")
+    driver.get(base_url + "/roofline")
+    assert one(driver, "h1").text == "This machine's measured roofline" or "roofline" in one(driver, "h1").text
+
+
 def test_dark_mode(driver, base_url, screenshots):
     driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": "dark"}]})
     driver.get(base_url + "/?q=shared%20memory")

@@ -64,10 +64,10 @@ struct RealCorpusTests {
     }
   }
 
-  @Test func hardwareQuestionsHaveTwoExercisesEach() throws {
+  @Test func hardwareQuestionsHaveAtLeastTwoExercisesEach() throws {
     let corpus = try Corpus.load(from: Self.directory)
     for question in corpus.questions where (7...16).contains(question.id) || question.beyondSeed {
-      #expect(question.exercises.count == 2, "question \(question.id) has \(question.exercises.count) exercises")
+      #expect(question.exercises.count >= 2, "question \(question.id) has \(question.exercises.count) exercises")
     }
   }
 

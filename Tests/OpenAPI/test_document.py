@@ -18,13 +18,16 @@ HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "tra
 
 
 def job_kinds_in_source() -> list[str]:
-    """`matmul` and the cases of `ExperimentKind` (its nested `OpenCLUse` left out), sorted."""
+    """`matmul`, `tune` and the cases of `ExperimentKind` (its nested `OpenCLUse` left out), sorted."""
     text = (ROOT / "Sources/Compute/Experiments/ExperimentKind.swift").read_text()
     body = text.split("public enum ExperimentKind", 1)[1].split("public enum OpenCLUse", 1)[0]
     experiments = re.findall(r"^\s*case (\w+)\s*$", body, re.MULTILINE)
     assert len(experiments) >= 9, experiments
-    matmul = re.search(r'var name: String \{ "(\w+)" \}', (ROOT / "Sources/Compute/Matmul/MatmulJob.swift").read_text())
-    return sorted(experiments + [matmul.group(1)])
+    named = [
+        re.search(r'var name: String \{ "(\w+)" \}', (ROOT / path).read_text()).group(1)
+        for path in ("Sources/Compute/Matmul/MatmulJob.swift", "Sources/Compute/Tuning/TuneJob.swift")
+    ]
+    return sorted(experiments + named)
 
 
 def operations(document):
@@ -65,13 +68,15 @@ def test_every_registered_route_is_documented(document):
 def test_job_kinds_match_the_code(document):
     kinds = job_kinds_in_source()
     assert sorted(document["components"]["schemas"]["JobKind"]["enum"]) == kinds
-    posts = sorted(path.removeprefix("/jobs/") for path, method, _ in operations(document) if method == "post")
+    posts = sorted(
+        path.removeprefix("/jobs/") for path, method, _ in operations(document) if method == "post" and path.startswith("/jobs/")
+    )
     assert posts == kinds
-    experiments = [kind for kind in kinds if kind != "matmul"]
+    experiments = [kind for kind in kinds if kind not in ("matmul", "tune")]
     schemas = document["components"]["schemas"]
     assert schemas["JobKindInfo"]["properties"]["kind"]["enum"] == kinds
-    assert schemas["ExperimentResult"]["properties"]["kind"]["enum"] == experiments
-    for kind in experiments:
+    assert sorted(schemas["ExperimentResult"]["properties"]["kind"]["enum"]) == experiments
+    for kind in experiments + ["tune"]:
         body = document["paths"][f"/jobs/{kind}"]["post"]["requestBody"]
         assert body["required"] is False, kind  # every parameter has a default: no body is fine
         assert body["content"]["application/json"]["schema"] == {"$ref": f"#/components/schemas/{kind.capitalize()}Request"}

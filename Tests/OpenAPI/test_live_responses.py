@@ -173,7 +173,9 @@ def test_job_kinds_match_the_request_schemas(http, base_url, contract, document)
     kinds = response.json()["kinds"]
     assert [k["kind"] for k in kinds] == sorted(document["components"]["schemas"]["JobKind"]["enum"])
     schemas = document["components"]["schemas"]
-    opencl = http.get(base_url + "/devices").json()["opencl"]["available"]
+    devices = http.get(base_url + "/devices").json()
+    opencl = devices["opencl"]["available"]
+    cuda = devices["cuda"]["available"]
 
     def resolved(property):
         if "allOf" in property:
@@ -185,7 +187,8 @@ def test_job_kinds_match_the_request_schemas(http, base_url, contract, document)
         assert kind["href"] == f"/jobs/{kind['kind']}"
         if kind["kind"] != "matmul":
             assert kind["title"] == schema["title"]
-            assert kind["available"] == (opencl or kind["opencl"] != "required")
+            needs_cuda = kind["kind"] == "precision"
+            assert kind["available"] == (cuda if needs_cuda else (opencl or kind["opencl"] != "required"))
         assert [p["name"] for p in kind["parameters"]] == list(schema["properties"]), kind["kind"]
         for parameter in kind["parameters"]:
             property = schema["properties"][parameter["name"]]
@@ -196,6 +199,8 @@ def test_job_kinds_match_the_request_schemas(http, base_url, contract, document)
             maximum = parameter["max"]
             if kind["kind"] == "matmul" and parameter["name"] in "mkn":
                 assert maximum == TEST_MAX_DIMENSION, name  # the test server's --max-dimension
+            elif kind["kind"] == "tune" and parameter["name"] == "n":
+                assert maximum == max(64, min(8192, TEST_MAX_DIMENSION)), name  # follows --max-dimension too
             else:
                 assert property.get("minimum") == parameter["min"] and property.get("maximum") == maximum, name
             assert target.get("enum") == parameter["allowed"], name
@@ -526,7 +531,9 @@ def test_idempotency_key(http, base_url, contract):
         (b'{"m": 2, "n": 2}', {}, 422, "k", "missing_input"),
         (b'{"n": 4, "n": 5000}', {}, 400, "n", None),
         (b'{"n": 2, "dtype": "int8"}', {}, 422, "dtype", "unknown_dtype"),
-        (b'{"n": 2, "backend": "cuda"}', {}, 422, "backend", "unknown_backend"),
+        (b'{"n": 2, "backend": "tpu"}', {}, 422, "backend", "unknown_backend"),
+        (b'{"n": 2, "backend": "cuda"}', {}, 422, "backend", "backend_unavailable"),  # no CUDA here or in CI
+        (b'{"n": 2, "dtype": "tf32"}', {}, 422, "dtype", "invalid_value"),
         (b'{"n": 2, "kernel": "tiled"}', {}, 422, "kernel", "unknown_kernel"),
         (b'{"n": 2, "device": 0}', {}, 422, "device", "unknown_device"),
         (b'{"n": 2, "repeats": 51}', {}, 422, "repeats", "invalid_repeats"),

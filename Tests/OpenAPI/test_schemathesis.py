@@ -72,6 +72,9 @@ EXPERIMENT_CAPS = {
     "SolveRequest": {"n": 32, "repeats": 2},
     "SummationRequest": {"max_n": 10000, "repeats": 2},
     "VectorizeRequest": {"n": 10000, "repeats": 2},
+    "TuneRequest": {"n": 64, "budget_seconds": 1},
+    "PrecisionRequest": {"n": 64, "repeats": 2},
+    "RooflineRequest": {"memory_mib": 4, "gemm_n": 128, "threads": 2, "repeats": 2},
 }
 
 
@@ -97,6 +100,10 @@ def capped_document(document) -> dict:
             bounds.pop("default", None)
         # A parameter left out runs at its (full-size) default: the capped ones must be sent.
         schema["required"] = sorted(caps)
+        if name == "RooflineRequest":
+            # The device roofline runs `peak` at full size inside the job: the host one only.
+            schema["properties"]["target"]["enum"] = ["host"]
+            schema["required"].append("target")
         if name == "BandwidthRequest":
             peak = schema["properties"]["peak_gflops"]
             peak["minimum"] = 1  # 0 means "measure the host's peak" with a 1024³ dgemm

@@ -9,7 +9,7 @@ struct SchemaTests {
   @Test func newDatabase_GetsEveryMigrationInWALMode() throws {
     let temporary = try TemporaryStore()
     defer { temporary.remove() }
-    #expect(try temporary.store.appliedMigrations() == ["v1: meta", "v1: corpus", "v1: jobs", "v2: glossary and exercises", "v3: job inputs"])
+    #expect(try temporary.store.appliedMigrations() == ["v1: meta", "v1: corpus", "v1: jobs", "v2: glossary and exercises", "v3: job inputs", "v4: tuned configurations", "v5: run records"])
     #expect(FileManager.default.fileExists(atPath: temporary.directory.appendingPathComponent("hpclab.sqlite").path))
     #expect(FileManager.default.fileExists(atPath: temporary.directory.appendingPathComponent("results").path))
     let (journal, synchronous, tables) = try temporary.store.pool.read { db in
@@ -33,7 +33,7 @@ struct SchemaTests {
     try temporary.store.syncCorpus(try Fixtures.searchCorpus())
 
     let reopened = try temporary.reopen()
-    #expect(try reopened.appliedMigrations() == ["v1: meta", "v1: corpus", "v1: jobs", "v2: glossary and exercises", "v3: job inputs"])
+    #expect(try reopened.appliedMigrations() == ["v1: meta", "v1: corpus", "v1: jobs", "v2: glossary and exercises", "v3: job inputs", "v4: tuned configurations", "v5: run records"])
     #expect(try reopened.job(id: inserted.id) == inserted)
     #expect(reopened.questions().count == 25)
     #expect(try reopened.search(SearchQuery("warp")).total > 0)

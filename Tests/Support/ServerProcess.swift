@@ -25,7 +25,7 @@ public final class ServerProcess: @unchecked Sendable {  // used by one test at 
 
   private init(arguments: [String] = [], dataDirectory: String? = nil, shellPrefix: String = "", environment: [String: String] = [:]) throws {
     self.dataDirectory = dataDirectory ?? NSTemporaryDirectory() + "hpclab-data-\(UUID().uuidString)"
-    let quoted = ([Self.binaryPath, "serve", "--port", "0", "--data-dir", self.dataDirectory, "--public-dir", packageRoot + "/public"] + arguments)
+    let quoted = ([Self.binaryPath, "serve", "--port", "0", "--data-dir", self.dataDirectory, "--public-dir", packageRoot + "/public", "--query-time-limit", "60"] + arguments)
       .map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
     process.executableURL = URL(fileURLWithPath: "/bin/sh")
     process.arguments = ["-c", "\(shellPrefix) exec \(quoted)"]

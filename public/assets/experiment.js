@@ -554,7 +554,7 @@ function keepPredictions() {
   }
 }
 
-async function startExercises(kinds) {
+function startExercises(kinds) {
   keepPredictions();
   for (const article of document.querySelectorAll('#exercises article.exercise')) {
     const kind = kinds.get(article.dataset.kind);
@@ -565,11 +565,28 @@ async function startExercises(kinds) {
   }
 }
 
+/** Each claim gets the run form of its experiment; the page says what the latest run showed. */
+function startClaims(kinds) {
+  for (const article of document.querySelectorAll('#claims article.claim')) {
+    const kind = kinds.get(article.dataset.kind);
+    if (kind) new Panel(article, kind);
+    else article.append(el('p', { class: 'notice' }, [`This server does not run ${article.dataset.kind} experiments.`]));
+  }
+}
+
+/** The question's experiments, built first so that they come first; then its claims and exercises. */
 async function start() {
-  if (document.getElementById('exercises')) startExercises(await loadKinds());
-  if (!section) return;
-  const question = Number(section.dataset.question);
+  const exercises = document.getElementById('exercises');
+  const claims = document.getElementById('claims');
+  if (!section && !exercises && !claims) return;
   const kinds = await loadKinds();
+  if (section) startExperiments(kinds);
+  if (claims) startClaims(kinds);
+  if (exercises) startExercises(kinds);
+}
+
+function startExperiments(kinds) {
+  const question = Number(section.dataset.question);
   let articles = [...section.querySelectorAll('article.experiment')];
   if (!articles.length) {
     // The question names no experiment: offer the kinds that say they demonstrate it.

@@ -29,16 +29,49 @@ public struct DeviceCatalog: Sendable, Codable, Equatable {
     public var devices: [OpenCL.DeviceInfo]
   }
 
+  /// CUDA as found on this machine: whether it loaded, why not, what the loader searched, and
+  /// the devices. JSON keys: `available`, `reason`, `searched`, `nvrtc`, `cublaslt`, `devices`.
+  public struct CUDACatalog: Sendable, Codable, Equatable {
+    public var available: Bool
+    public var reason: String?
+    public var searched: String
+    public var nvrtc: Bool
+    public var cublasLt: Bool
+    public var devices: [CUDADeviceInfo]
+
+    enum CodingKeys: String, CodingKey {
+      case available, reason, searched, nvrtc
+      case cublasLt = "cublaslt"
+      case devices
+    }
+
+    public init(_ cuda: CUDABackend) {
+      switch cuda.availability {
+      case .available: (available, reason) = (true, nil)
+      case .unavailable(let why): (available, reason) = (false, why)
+      }
+      searched = cuda.searched
+      nvrtc = cuda.hasNVRTC
+      cublasLt = cuda.hasCublasLt
+      devices = cuda.devices
+    }
+  }
+
+  /// CUDA devices, or why there are none.
+  public var cuda: CUDACatalog
+
   enum CodingKeys: String, CodingKey {
     case blas
     case openCL = "opencl"
+    case cuda
     case backends
   }
 
   /// Builds the catalog from what `openCL` discovered.
-  public init(blas: BLASInfo, openCL: OpenCLBackend, backends: [Backend]) {
+  public init(blas: BLASInfo, openCL: OpenCLBackend, cuda: CUDABackend, backends: [Backend]) {
     self.blas = blas
     self.backends = backends
+    self.cuda = CUDACatalog(cuda)
     let devices = openCL.devices
     let platforms = openCL.platforms.map { platform in
       Platform(

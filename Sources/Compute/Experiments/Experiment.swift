@@ -17,6 +17,10 @@ protocol Experiment {
   /// The parameter to name if a run with these parameters asks float64 of an OpenCL device without
   /// `cl_khr_fp64`; `nil` when it does not need float64.
   static func fp64Field(_ parameters: JobParameters) -> String?
+  /// The worker-pool lane of a run with these parameters (see ``ExperimentRunner/lane(for:parameters:)``).
+  static func lane(_ parameters: JobParameters, environment: ExperimentEnvironment) -> String
+  /// Why the kind cannot run here (`blocked`), or why part of it cannot (`partly`); nil when it all runs.
+  static func unavailability(_ environment: ExperimentEnvironment) -> (blocked: String?, partly: String?)
 
   /// Reads validated parameters (every one present); throws for combinations that do not fit together.
   init(_ parameters: JobParameters, environment: ExperimentEnvironment) throws(ComputeError)

@@ -10,6 +10,9 @@ struct ExperimentCost {
   var sizeField: String
   /// The largest single OpenCL buffer, checked against the device's largest allocation; 0 off OpenCL.
   var largestDeviceBufferBytes: Int = 0
+  /// Bytes of OpenCL buffers: host memory too on a CPU device (counted against the budget with
+  /// `memoryBytes`), device memory on a GPU (checked against the device's memory).
+  var deviceMemoryBytes: Int = 0
 
   /// Deliberately slow throughputs (a loaded 2-core CPU, PoCL) for the time estimates, so that the
   /// budget errs on the side of refusing; real runs here are several times faster.

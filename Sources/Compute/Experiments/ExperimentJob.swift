@@ -28,7 +28,7 @@ public struct ExperimentJob: JobKind {
         context.reportProgress(fraction)
         progress(fraction)
       }
-      outcome.timings.concurrentJobs = context.concurrentJobs()
+      outcome.noteConcurrentJobs(context.concurrentJobs())
       var result = JSONValue(encoding: outcome)
       if case .object(var members) = result {
         members["timings"] = nil  // kept in the job's timings

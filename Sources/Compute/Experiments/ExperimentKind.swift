@@ -21,6 +21,10 @@ public enum ExperimentKind: String, Sendable, Codable, CaseIterable {
   case access
   /// An interpreter-style loop vs a tight loop vs BLAS for the same computation.
   case vectorize
+  /// One product through cuBLAS in float32, tf32, float16, bfloat16, float8 and float64: speed and error.
+  case precision
+  /// This machine's roofline: ceilings per dtype and read bandwidth per level of the memory hierarchy.
+  case roofline
 
   /// How a kind uses OpenCL.
   public enum OpenCLUse: String, Sendable, Codable {
@@ -44,6 +48,8 @@ public enum ExperimentKind: String, Sendable, Codable, CaseIterable {
     case .summation: "Floating-point summation error"
     case .access: "Memory access patterns on the CPU"
     case .vectorize: "Interpreter-style loop vs tight loop vs BLAS"
+    case .precision: "Tensor Core precisions: speed and error (CUDA)"
+    case .roofline: "This machine's roofline, measured"
     }
   }
 
@@ -68,6 +74,10 @@ public enum ExperimentKind: String, Sendable, Codable, CaseIterable {
       "ns per element of row- vs column-major traversal of a float64 matrix, and ns per access as the stride grows."
     case .vectorize:
       "ns per element of the same dot product or axpy as a boxed, dynamically dispatched loop, a tight loop, SIMD and BLAS."
+    case .precision:
+      "TFLOP/s and error against float64 of one cuBLAS product in float32 (CUDA cores), tf32, float16, bfloat16 and float8 (Tensor Cores) and float64, on a CUDA device."
+    case .roofline:
+      "GFLOP/s ceilings per dtype and the read bandwidth of each memory level (L1d, L2, L3, DRAM on the host; local memory, L2, global memory on an OpenCL device), drawn as a roofline."
     }
   }
 
@@ -75,10 +85,13 @@ public enum ExperimentKind: String, Sendable, Codable, CaseIterable {
   public var openCL: OpenCLUse {
     switch self {
     case .peak, .coalescing, .divergence, .reduction: .required
-    case .bandwidth: .optional
-    case .solve, .summation, .access, .vectorize: .none
+    case .bandwidth, .roofline: .optional
+    case .solve, .summation, .access, .vectorize, .precision: .none
     }
   }
+
+  /// Whether it runs only on a CUDA device (`precision`).
+  public var needsCUDA: Bool { self == .precision }
 
   /// Its parameters, in display order, with static defaults (`nil` where the machine decides).
   public var parameters: [JobParameter] { implementation.parameters }
@@ -107,6 +120,8 @@ public enum ExperimentKind: String, Sendable, Codable, CaseIterable {
     case .summation: SummationExperiment.self
     case .access: AccessExperiment.self
     case .vectorize: VectorizeExperiment.self
+    case .precision: PrecisionExperiment.self
+    case .roofline: RooflineExperiment.self
     }
   }
 }

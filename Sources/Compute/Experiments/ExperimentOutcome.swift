@@ -1,5 +1,5 @@
 /// What a finished experiment returns. Codable with snake_case keys:
-/// `kind`, `parameters`, `figures`, `series`, `verification`, `timings`, `device`, `summary`.
+/// `kind`, `parameters`, `figures`, `series`, `verification`, `timings`, `device`, `summary`, `flags`.
 ///
 /// ```json
 /// {"kind": "coalescing", "parameters": {"n": 8388608, …},
@@ -26,6 +26,15 @@ public struct ExperimentOutcome: Sendable, Codable, Equatable {
   public var device: String
   /// Two or three plain sentences saying what the numbers show on this device.
   public var summary: String
+  /// What may make a figure wrong (a cache measured as memory, a rate above peak, a median that
+  /// did not settle, …); empty when every check passed.
+  public var flags: [SanityFlag]
+
+  /// Records the pool jobs that overlapped this one: in `timings.concurrent_jobs`, and as a flag.
+  mutating func noteConcurrentJobs(_ ids: [String]) {
+    timings.concurrentJobs = ids
+    if let flag = SanityChecks.concurrentJobsFlag(ids) { flags.append(flag) }
+  }
 
   /// The figure called `name`, if there is one.
   public func figure(named name: String) -> ExperimentFigure? { figures.first { $0.name == name } }

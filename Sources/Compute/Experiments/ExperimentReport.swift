@@ -5,4 +5,6 @@ struct ExperimentReport {
   var verification: ExperimentVerification
   var device: String
   var summary: String
+  /// Working sets the kind meant to come from memory beyond the caches, for the sanity checks.
+  var workingSets: [SanityChecks.WorkingSet] = []
 }

@@ -33,14 +33,7 @@ extension ExperimentRunner {
           "\(kind.rawValue) takes no parameter '\(unknown)'; its parameters are \(names.joined(separator: ", "))",
         available: names)
     }
-    var values: [String: JobValue] = [:]
-    for parameter in declared {
-      if let given = raw[parameter.name] {
-        values[parameter.name] = try parameter.validate(given)
-      } else if let value = parameter.defaultValue {
-        values[parameter.name] = value
-      }
-    }
+    var values = try declared.validated(raw)
     implementation.fillMachineDefaults(&values, environment: environment)
     let used = JobParameters(values)
     if implementation.usesOpenCL(used) {
@@ -87,12 +80,23 @@ extension ExperimentRunner {
     _ cost: ExperimentCost, _ parameters: JobParameters, environment: ExperimentEnvironment, usesOpenCL: Bool
   ) throws(ComputeError) {
     let budget = configuration.memoryBudgetBytes
-    if cost.memoryBytes > budget {
+    let gpu = usesOpenCL && environment.profile(parameters.int("device"))?.isGPU == true
+    let hostBytes = cost.memoryBytes + (usesOpenCL && !gpu ? cost.deviceMemoryBytes : 0)
+    if hostBytes > budget {
       throw ComputeError(
         .memoryBudgetExceeded, field: cost.sizeField,
         message:
-          "with \(cost.sizeField) = \(parameters[cost.sizeField]?.plainDescription ?? "?") the experiment needs about \(Format.bytes(cost.memoryBytes)) (\(cost.memoryBytes) bytes); the memory budget is \(budget) bytes",
+          "with \(cost.sizeField) = \(parameters[cost.sizeField]?.plainDescription ?? "?") the experiment needs about \(Format.bytes(hostBytes)) (\(hostBytes) bytes); the memory budget is \(budget) bytes",
         limit: budget)
+    }
+    if gpu, let info = environment.device(parameters.int("device")), info.globalMemoryBytes > 0,
+      cost.deviceMemoryBytes > info.globalMemoryBytes * 9 / 10
+    {
+      throw ComputeError(
+        .memoryBudgetExceeded, field: cost.sizeField,
+        message:
+          "with \(cost.sizeField) = \(parameters[cost.sizeField]?.plainDescription ?? "?") the device buffers need \(Format.bytes(cost.deviceMemoryBytes)); device \(info.index) has \(Format.bytes(info.globalMemoryBytes))",
+        limit: info.globalMemoryBytes * 9 / 10)
     }
     if usesOpenCL, cost.largestDeviceBufferBytes > 0 {
       let info = environment.devices[parameters.int("device")]
@@ -109,7 +113,7 @@ extension ExperimentRunner {
       throw ComputeError(
         .memoryBudgetExceeded, field: cost.sizeField,
         message:
-          "with these parameters the experiment could take about \(Format.number(cost.seconds)) s on a slow machine; the time budget is \(Format.number(seconds)) s (limit in seconds); lower \(cost.sizeField) or repeats",
+          "with these parameters the experiment could take about \(Format.number(cost.seconds)) s at a conservative estimate of this device's speed; the time budget is \(Format.number(seconds)) s (limit in seconds); lower \(cost.sizeField) or repeats",
         limit: Int(seconds))
     }
   }

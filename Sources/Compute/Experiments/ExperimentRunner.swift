@@ -34,19 +34,24 @@ public final class ExperimentRunner: Sendable {
   public let openCL: OpenCLBackend
   /// The host's name, cores and cache sizes.
   public let host: HostMachine
+  /// CUDA devices (for `peak` with `backend: "cuda"`).
+  public let cuda: CUDABackend
 
   /// Makes a runner. Pass the ``MatmulRunner``'s ``OpenCLBackend`` to share devices and program
   /// caches; `host` is injectable for tests.
   public init(
     configuration: Configuration = Configuration(), openCL: OpenCLBackend = OpenCLBackend(),
-    host: HostMachine = .current
+    host: HostMachine = .current, cuda: CUDABackend = CUDABackend()
   ) {
     self.configuration = configuration
     self.openCL = openCL
     self.host = host
+    self.cuda = cuda
   }
 
-  var environment: ExperimentEnvironment { ExperimentEnvironment(host: host, openCL: openCL) }
+  var environment: ExperimentEnvironment {
+    ExperimentEnvironment(host: host, openCL: openCL, cuda: cuda, memoryBudgetBytes: configuration.memoryBudgetBytes)
+  }
 
   /// Every kind with its parameters, this machine's defaults filled in, and whether it can run here.
   public func kinds() -> [JobKindInfo] {
@@ -66,13 +71,10 @@ public final class ExperimentRunner: Sendable {
       filled.defaultValue = defaults[parameter.name]
       return filled
     }
-    var blocked: String?
-    if kind.openCL == .required, case .unavailable(let why) = openCL.availability {
-      blocked = "needs OpenCL, which is unavailable: \(why)"
-    }
+    let (blocked, partly) = implementation.unavailability(environment)
     return JobKindInfo(
       kind: kind.rawValue, title: kind.title, description: kind.description, openCL: kind.openCL,
-      available: blocked == nil, reason: blocked, parameters: parameters)
+      available: blocked == nil, reason: blocked ?? partly, parameters: parameters)
   }
 
   /// The worker-pool lane for validated parameters: `"cpu"` for host kinds, and for OpenCL kinds the
@@ -80,7 +82,7 @@ public final class ExperimentRunner: Sendable {
   /// shares the host's cores, `"opencl:<index>"` otherwise. `bandwidth` with `target` `both` runs
   /// on the host too and takes `"cpu"`.
   public func lane(for kind: ExperimentKind, parameters: JobParameters) -> String {
-    kind.implementation.lane(parameters, openCL: openCL)
+    kind.implementation.lane(parameters, environment: environment)
   }
 
   /// Runs `kind` to the end on the calling thread.
@@ -109,12 +111,17 @@ public final class ExperimentRunner: Sendable {
           token: token, environment: environment, runtime: runtime,
           progressUnits: experiment.cost.progressUnits, progress: progress)
         let report = try experiment.run(session)
-        session.finish()
         var timings = session.timings
         timings.totalSeconds = watch.seconds
+        let flags = SanityChecks.flags(
+          measurements: timings.measurements, figures: report.figures, workingSets: report.workingSets,
+          inputFlags: session.inputFlags, concurrentJobs: [],
+          context: .machine(host: host, device: runtime?.device.info, emptyLaunchSeconds: session.emptyLaunchSeconds()))
+        session.finish()
         return ExperimentOutcome(
           kind: kind, parameters: used, figures: report.figures, series: report.series,
-          verification: report.verification, timings: timings, device: report.device, summary: report.summary)
+          verification: report.verification, timings: timings, device: report.device, summary: report.summary,
+          flags: flags)
       }
     } catch let error as ComputeError {
       throw error
@@ -131,13 +138,19 @@ public final class ExperimentRunner: Sendable {
     _ kind: ExperimentKind, parameters: [String: JobValue], context: JobContext
   ) throws(ComputeError) -> ExperimentOutcome {
     var outcome = try run(kind, parameters: parameters, token: context.token, progress: context.reportProgress)
-    outcome.timings.concurrentJobs = context.concurrentJobs()
+    outcome.noteConcurrentJobs(context.concurrentJobs())
     return outcome
   }
 }
 
 extension Experiment {
-  static func lane(_ parameters: JobParameters, openCL: OpenCLBackend) -> String {
-    usesOpenCL(parameters) ? openCL.lane(device: parameters.int("device")) : "cpu"
+  static func lane(_ parameters: JobParameters, environment: ExperimentEnvironment) -> String {
+    usesOpenCL(parameters) ? environment.openCL.lane(device: parameters.int("device")) : "cpu"
+  }
+
+  /// Kinds that need OpenCL are blocked without it; the others always run.
+  static func unavailability(_ environment: ExperimentEnvironment) -> (blocked: String?, partly: String?) {
+    guard kind.openCL == .required, case .unavailable(let why) = environment.openCL.availability else { return (nil, nil) }
+    return ("needs OpenCL, which is unavailable: \(why)", nil)
   }
 }

@@ -6,12 +6,22 @@ final class ExperimentSession {
   /// The OpenCL device's runtime, for kinds that use one.
   let runtime: OpenCLBackend.DeviceRuntime?
   private(set) var timings = ExperimentTimings()
+  /// Flags about the inputs, from ``inspect(_:_:)``.
+  private(set) var inputFlags: [SanityFlag] = []
   private var meter: ProgressMeter
+  /// The clock the adaptive repeats read, in seconds (monotonic; a test may give its own).
+  let now: () -> Double
+  /// How a measurement of `repeats` samples may extend itself.
+  let repeatPolicy: (Int) -> AdaptiveRepeats.Policy
 
   init(
     token: CancellationToken, environment: ExperimentEnvironment, runtime: OpenCLBackend.DeviceRuntime?,
-    progressUnits: Int, progress: @escaping (Double) -> Void
+    progressUnits: Int, progress: @escaping (Double) -> Void,
+    now: @escaping () -> Double = Stopwatch.monotonicSeconds,
+    repeatPolicy: @escaping (Int) -> AdaptiveRepeats.Policy = AdaptiveRepeats.Policy.experiment
   ) {
+    self.now = now
+    self.repeatPolicy = repeatPolicy
     self.token = token
     self.environment = environment
     self.runtime = runtime
@@ -26,8 +36,10 @@ final class ExperimentSession {
 
   func finish() { meter.finish() }
 
-  /// Runs `body` `warmups` times untimed and then `repeats` times timed, checking the token before
-  /// each run and advancing progress by one after each; records and returns the measurement.
+  /// Runs `body` `warmups` times untimed, then timed at least `repeats` times and on (see
+  /// ``AdaptiveRepeats/Policy/experiment(repeats:)``) until the median settles, checking the token
+  /// before each run and advancing progress by one for each of the first `warmups + repeats`;
+  /// records and returns the measurement.
   ///
   /// `body` returns the seconds of its run on the given clock: for `.host` it may return `nil`
   /// to have the host clock around the call used.
@@ -36,35 +48,70 @@ final class ExperimentSession {
     _ name: String, clock: ExperimentMeasurement.Clock, includes: String, repeats: Int, warmups: Int = 1,
     reported: ExperimentMeasurement.Statistic = .best, _ body: () throws -> Double?
   ) throws -> ExperimentMeasurement {
-    var samples: [Double] = []
-    for run in 0..<(warmups + repeats) {
+    func timed() throws -> Double {
       try check()
       let watch = Stopwatch()
       let reportedSeconds = try body()
-      let seconds = reportedSeconds ?? watch.seconds
-      if run >= warmups { samples.append(max(seconds, 1e-9)) }
+      return max(reportedSeconds ?? watch.seconds, 1e-9)
+    }
+    for _ in 0..<warmups {
+      _ = try timed()
       advance()
     }
+    var repeater = AdaptiveRepeats(policy: repeatPolicy(repeats), now: now())
+    var stop = AdaptiveRepeats.Stop.fixed
+    while true {
+      let sample = try timed()
+      if repeater.samples.count < repeats { advance() }
+      if case .stop(let reason) = repeater.record(sample, now: now()) {
+        stop = reason
+        break
+      }
+    }
     let measurement = ExperimentMeasurement(
-      name: name, clock: clock, includes: includes, warmups: warmups, repeats: repeats, samples: samples,
-      seconds: TimingStats(samples), reported: reported)
+      name: name, clock: clock, includes: includes, warmups: warmups, samples: repeater.samples, reported: reported,
+      targetSpread: repeater.policy.targetSpread, stopped: stop)
     timings.measurements.append(measurement)
     return measurement
   }
 
   /// Records a measurement whose samples the kind took itself (STREAM interleaves its kernels
-  /// within each iteration, so it cannot time one kernel's runs back to back).
+  /// within each iteration, so it cannot time one kernel's runs back to back): a fixed count.
   @discardableResult
   func record(
     _ name: String, clock: ExperimentMeasurement.Clock, includes: String, warmups: Int, samples: [Double],
     reported: ExperimentMeasurement.Statistic = .best
   ) -> ExperimentMeasurement {
-    let samples = samples.map { max($0, 1e-9) }
     let measurement = ExperimentMeasurement(
-      name: name, clock: clock, includes: includes, warmups: warmups, repeats: samples.count, samples: samples,
-      seconds: TimingStats(samples), reported: reported)
+      name: name, clock: clock, includes: includes, warmups: warmups, samples: samples.map { max($0, 1e-9) },
+      reported: reported, stopped: .fixed)
     timings.measurements.append(measurement)
     return measurement
+  }
+
+  /// Flags `values` when they are all zero or all one value (``SanityChecks/inputFlag(_:_:)``).
+  func inspect<T: BinaryFloatingPoint>(_ name: String, _ values: UnsafeBufferPointer<T>) {
+    if let flag = SanityChecks.inputFlag(name, values) { inputFlags.append(flag) }
+  }
+
+  /// Adds a flag the kind knows of by construction.
+  func flag(_ flag: SanityFlag) { inputFlags.append(flag) }
+
+  func inspect<T: BinaryFloatingPoint>(_ name: String, _ values: [T]) {
+    values.withUnsafeBufferPointer { inspect(name, $0) }
+  }
+
+  /// The device time of an empty kernel launch (the least of five, after one warm-up), for the
+  /// sanity checks; in no timing of the run. Nil off OpenCL or when it cannot be measured.
+  func emptyLaunchSeconds() -> Double? {
+    guard let runtime else { return nil }
+    let source = "__kernel void hpclab_empty(__global float *unused) { }"
+    guard let program = try? runtime.programs.program(for: runtime.context, source: source, options: "").program,
+      let kernel = try? program.makeKernel(named: "hpclab_empty"),
+      let buffer = try? OpenCL.Buffer(context: runtime.context, bytes: 4, access: .readWrite), (try? kernel.setArgument(0, buffer)) != nil
+    else { return nil }
+    let times = (0..<6).compactMap { _ in try? runtime.queue.run(kernel: kernel, global: (1, 1), local: nil) }
+    return times.dropFirst().min()
   }
 
   /// Runs `body` and adds its host time to `setup_seconds`.
@@ -151,10 +198,7 @@ final class ExperimentSession {
 
   /// Launches `kernel` over `global` (2-D; use `(n, 1)` for 1-D) and waits; returns its device time.
   func launch(_ kernel: OpenCL.Kernel, global: (Int, Int), local: (Int, Int)?) throws -> Double {
-    let event = try device.queue.enqueue(kernel: kernel, global: global, local: local)
-    try device.queue.flush()
-    try event.wait()
-    return try event.durationSeconds()
+    try device.queue.run(kernel: kernel, global: global, local: local)
   }
 }
 

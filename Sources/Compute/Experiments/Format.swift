@@ -32,6 +32,16 @@ enum Format {
     return value >= 10 ? c("%.0f×", value) : c("%.1f×", value)
   }
 
+  /// A time with a fitting unit: `2.5e-6` → `"2.5 µs"`, `0.0123` → `"12 ms"`.
+  static func seconds(_ value: Double) -> String {
+    switch value {
+    case ..<1e-6: "\(number(value * 1e9)) ns"
+    case ..<1e-3: "\(number(value * 1e6)) µs"
+    case ..<1: "\(number(value * 1e3)) ms"
+    default: "\(number(value)) s"
+    }
+  }
+
   /// A byte count in binary units: `33554432` → `"32 MiB"`, `1536` → `"1.5 KiB"`.
   static func bytes(_ count: Int) -> String {
     let units = ["bytes", "KiB", "MiB", "GiB", "TiB"]

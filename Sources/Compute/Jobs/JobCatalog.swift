@@ -4,8 +4,14 @@ public struct JobCatalog: Sendable {
   /// The kinds by name.
   public let kinds: [String: any JobKind]
 
-  public init(matmul: MatmulRunner, experiments: ExperimentRunner) {
-    var kinds: [String: any JobKind] = ["matmul": MatmulJob(runner: matmul)]
+  /// `tuned` is called with each configuration a `tune` job records (the server stores it).
+  public init(
+    matmul: MatmulRunner, experiments: ExperimentRunner,
+    tuned: @escaping @Sendable (TuningTable.Entry) -> Void = { _ in }
+  ) {
+    var kinds: [String: any JobKind] = [
+      "matmul": MatmulJob(runner: matmul), "tune": TuneJob(runner: matmul, recorded: tuned),
+    ]
     for kind in ExperimentKind.allCases {
       kinds[kind.rawValue] = ExperimentJob(kind: kind, runner: experiments)
     }

@@ -1,3 +1,19 @@
+extension [JobParameter] {
+  /// Each given value checked against its parameter (``JobParameter/validate(_:)``), in declaration
+  /// order, and the static default of each parameter not given; machine defaults stay absent.
+  func validated(_ given: [String: JobValue]) throws(ComputeError) -> [String: JobValue] {
+    var values: [String: JobValue] = [:]
+    for parameter in self {
+      if let value = given[parameter.name] {
+        values[parameter.name] = try parameter.validate(value)
+      } else if let value = parameter.defaultValue {
+        values[parameter.name] = value
+      }
+    }
+    return values
+  }
+}
+
 extension JobParameter {
   /// The value checked against this parameter and normalised to its type (an integral
   /// `.number` becomes `.int` for an `int` parameter; an `.int` becomes `.number` for a `number`).

@@ -31,15 +31,22 @@ public struct MatmulJob: JobKind {
         "k", default: nil, min: 1, max: limits.maxDimension, unit: "elements",
         "columns of A and rows of B, with m and n (or n alone: k = n; with a and b: a's columns)"
       ).coded(size),
-      .choice("dtype", default: DType.float32.rawValue, allowed: DType.allCases.map(\.rawValue), "element type"),
+      .choice(
+        "dtype", default: DType.float32.rawValue, allowed: MatmulPrecision.allCases.map(\.rawValue),
+        "element type; on backend cuda also the Tensor Core precisions tf32, float16, bfloat16 and float8 (e4m3, compute capability 8.9+), with float32 data and accumulation"
+      ),
       .choice(
         "backend", default: Backend.blas.rawValue, allowed: Backend.allCases.map(\.rawValue),
-        "where it runs: OpenBLAS, an OpenCL kernel, or a plain triple loop"),
+        "where it runs: OpenBLAS, an OpenCL kernel, a plain triple loop, or cuBLAS on a CUDA device"),
       JobParameter.choice(
         "kernel", default: MatmulKernel.default.rawValue, allowed: MatmulKernel.allCases.map(\.rawValue),
         "the OpenCL kernel (opencl backend only)"
       ).applying(when: opencl),
-      JobParameter.device.applying(when: opencl),
+      // Listed as applying to opencl (the forms send it only there); backend cuda takes it too.
+      JobParameter.int(
+        "device", default: nil, min: 0, max: 63,
+        "OpenCL device index (backend opencl; default: the first GPU, else the first device) or CUDA device index (backend cuda; default 0)"
+      ).applying(when: opencl),
       JobParameter.repeats(default: 3, max: limits.maxRepeats).coded(.init(below: .invalidRepeats, above: .invalidRepeats)),
       .int("seed", default: Int(MatmulSpec.defaultSeed), min: 0, max: Int.max, "seed of the generated inputs (ignored when a and b are given)"),
       .matrix("a", "A as rows of numbers (with b, instead of generated inputs)"),
@@ -52,14 +59,15 @@ public struct MatmulJob: JobKind {
     if let index = parameters.firstIndex(where: { $0.name == "device" }), let device = runner.openCL.defaultDeviceIndex {
       parameters[index].defaultValue = .int(device)
     }
+    var reasons: [String] = []
+    if case .unavailable(let why) = runner.openCL.availability { reasons.append("the opencl backend is unavailable: \(why)") }
+    if case .unavailable(let why) = runner.cuda.availability { reasons.append("the cuda backend is unavailable: \(why)") }
     let reason: String? =
-      if case .unavailable(let why) = runner.openCL.availability {
-        "the opencl backend is unavailable: \(why); blas and cpu-naive run"
-      } else { nil }
+      reasons.isEmpty ? nil : reasons.joined(separator: "; ") + "; \(runner.availableBackends.map(\.rawValue).joined(separator: ", ")) run"
     return JobKindInfo(
       kind: name, title: "Matrix multiply",
       description:
-        "C = A·B on OpenBLAS, an OpenCL kernel or a plain triple loop, timed after a warm-up and verified against a float64 BLAS product.",
+        "C = A·B on OpenBLAS, an OpenCL kernel, a plain triple loop or cuBLAS (CUDA cores and Tensor Cores), timed after a warm-up and verified against a float64 BLAS product.",
       openCL: .optional, available: true, reason: reason, parameters: parameters)
   }
 
@@ -85,10 +93,37 @@ public struct MatmulJob: JobKind {
         members["verified_against"] = .string(
           "a float64 BLAS (dgemm) product of the same inputs; max_abs_error and max_rel_error are the largest differences")
         members["shape"] = [.int(outcome.c.rows), .int(outcome.c.columns)]
+        members["flags"] = JSONValue(encoding: Self.flags(spec, outcome: outcome, runner: runner))
         result = .object(members)
       }
       return JobOutput(result: result, timings: JSONValue(encoding: outcome.timings), payload: NPY.encode(outcome.c))
     }
+  }
+
+  /// The sanity checks of a product (see ``SanityChecks``): the repeats' spread, the rate against
+  /// the device's peak, constant inline inputs, other jobs meanwhile, the machine's load.
+  static func flags(_ spec: MatmulSpec, outcome: MatmulOutcome, runner: MatmulRunner) -> [SanityFlag] {
+    let timings = outcome.timings
+    let measurement = ExperimentMeasurement(
+      name: "compute", clock: timings.kernelSeconds == nil ? .host : .device, includes: "one product",
+      warmups: 1, samples: timings.computeSeconds, reported: .best)
+    let figure = ExperimentFigure(
+      name: "\(spec.dtype.rawValue)_gflops", value: outcome.summary.gflops, unit: "GFLOP/s",
+      label: "the \(spec.dtype.rawValue) product's rate")
+    var inputs: [SanityFlag] = []
+    if case .explicit(let a, let b) = spec.inputs {
+      for (name, rows) in [("a", a), ("b", b)] {
+        let values = rows.flatMap { $0 }
+        if let flag = values.withUnsafeBufferPointer({ SanityChecks.inputFlag(name, $0) }) { inputs.append(flag) }
+      }
+    }
+    let device: OpenCL.DeviceInfo? =
+      spec.backend == .opencl ? runner.openCL.devices.map(\.info).first { $0.index == outcome.summary.deviceIndex } : nil
+    var context = SanityChecks.Context.machine(host: .current, device: device, emptyLaunchSeconds: nil)
+    if spec.backend == .cuda { (context.peakGFLOPS, context.peakFloat64GFLOPS) = (nil, nil) }  // a CUDA device's peak is not known here
+    return SanityChecks.flags(
+      measurements: [measurement], figures: [figure], workingSets: [], inputFlags: inputs,
+      concurrentJobs: timings.concurrentJobs, context: context)
   }
 
   /// The spec the values describe: each value checked against its parameter, names checked with
@@ -99,7 +134,7 @@ public struct MatmulJob: JobKind {
       guard let value = values[parameter.name] else { continue }
       if case .string(let raw) = value {  // the named codes clients match on (unknown_dtype, …)
         switch parameter.name {
-        case "dtype": _ = try DType(validating: raw)
+        case "dtype": _ = try MatmulPrecision(validating: raw)
         case "backend": _ = try Backend(validating: raw)
         case "kernel": _ = try MatmulKernel(validating: raw)
         default: break
@@ -112,7 +147,8 @@ public struct MatmulJob: JobKind {
     }
     func int(_ name: String) -> Int? { if case .int(let value)? = checked[name] { value } else { nil } }
     func string(_ name: String) -> String? { if case .string(let value)? = checked[name] { value } else { nil } }
-    let dtype = DType(rawValue: string("dtype") ?? "") ?? .float32
+    let precision = MatmulPrecision(rawValue: string("dtype") ?? "") ?? .float32
+    let dtype = precision.storage
     let backend = Backend(rawValue: string("backend") ?? "") ?? .blas
     let kernel = string("kernel").flatMap(MatmulKernel.init(rawValue:))
     let repeats = int("repeats") ?? 3
@@ -139,17 +175,19 @@ public struct MatmulJob: JobKind {
     case (_, _):
       throw ComputeError(.missingInput, field: "b", message: "a was given without b; give both a and b, or a seed")
     }
+    spec = spec.with(precision: precision)
     if spec.backend == .opencl {
       spec.kernel = spec.kernel ?? .default
       spec.device = spec.device ?? runner.openCL.defaultDeviceIndex
     }
+    if spec.backend == .cuda { spec.device = spec.device ?? 0 }
     return spec
   }
 
   /// The parameters as used, in the parameter list's order: what the job stores and shows.
   static func parameters(of spec: MatmulSpec) -> JobParameters {
     var values: [String: JobValue] = [
-      "m": .int(spec.m), "k": .int(spec.k), "n": .int(spec.n), "dtype": .string(spec.dtype.rawValue),
+      "m": .int(spec.m), "k": .int(spec.k), "n": .int(spec.n), "dtype": .string(spec.precision.rawValue),
       "backend": .string(spec.backend.rawValue), "repeats": .int(spec.repeats),
     ]
     if let kernel = spec.kernel { values["kernel"] = .string(kernel.rawValue) }

@@ -27,6 +27,7 @@ extension MatmulRunner {
     case .blas: run = try runBLAS(spec, a: a, b: b, token: token, meter: &meter)
     case .cpuNaive: run = try runNaive(spec, a: a, b: b, token: token, meter: &meter)
     case .opencl: run = try runOpenCL(spec, a: a, b: b, token: token, meter: &meter)
+    case .cuda: run = try runCUDA(spec, a: a, b: b, token: token, meter: &meter)
     }
 
     let referenceWatch = Stopwatch()
@@ -83,7 +84,8 @@ extension MatmulRunner {
     let flops = 2 * Double(spec.m) * Double(spec.n) * Double(spec.k)
     let hex = String(hash, radix: 16)
     return MatmulSummary(
-      m: spec.m, k: spec.k, n: spec.n, dtype: spec.dtype, backend: spec.backend, kernel: run.kernel,
+      m: spec.m, k: spec.k, n: spec.n, dtype: spec.dtype, precision: spec.precision, backend: spec.backend,
+      kernel: run.kernel,
       kernelConfig: run.kernelConfig, device: run.device, deviceIndex: run.deviceIndex, repeats: spec.repeats,
       seed: spec.seed, gflops: best > 0 ? flops / best / 1e9 : 0, maxAbsError: maxAbs,
       maxRelError: maxReference > 0 ? maxAbs / maxReference : 0, checksum: checksum,

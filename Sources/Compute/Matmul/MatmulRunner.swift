@@ -22,6 +22,9 @@ public final class MatmulRunner: Sendable {
     /// own limits; `nil` (the default) uses the device's. Smaller caps select smaller tiles, as a
     /// device with tighter limits would.
     public var maxWorkGroupSize: Int?
+    /// Seconds one OpenCL launch should take at most, about, once the warm-up has measured the
+    /// device's speed (see ``LaunchSizer``). Default 0.05.
+    public var openCLLaunchSeconds: Double = 0.05
 
     /// Makes a configuration; every argument has the default documented on its property.
     public init(
@@ -40,16 +43,26 @@ public final class MatmulRunner: Sendable {
   public let configuration: Configuration
   /// The OpenCL devices (discovered on first use).
   public let openCL: OpenCLBackend
+  /// Tuned configurations of the `auto` kernel, per device, dtype and size class.
+  public let tuning: TuningTable
+  /// CUDA devices (libraries opened on first use).
+  public let cuda: CUDABackend
 
   /// Makes a runner. Pass an ``OpenCLBackend`` to share one, or to inject discovery in tests.
-  public init(configuration: Configuration = Configuration(), openCL: OpenCLBackend = OpenCLBackend()) {
+  public init(
+    configuration: Configuration = Configuration(), openCL: OpenCLBackend = OpenCLBackend(),
+    tuning: TuningTable = TuningTable(), cuda: CUDABackend = CUDABackend()
+  ) {
     self.configuration = configuration
     self.openCL = openCL
+    self.tuning = tuning
+    self.cuda = cuda
   }
 
   /// Backends that can run here: `blas` and `cpu-naive` always, `opencl` when a device was found.
   public var availableBackends: [Backend] {
-    openCL.availability == .available ? [.blas, .opencl, .cpuNaive] : [.blas, .cpuNaive]
+    (openCL.availability == .available ? [.blas, .opencl, .cpuNaive] : [.blas, .cpuNaive])
+      + (cuda.availability == .available ? [.cuda] : [])
   }
 
   /// The worker-pool lane for a spec: `"cpu"` for blas and cpu-naive, and for OpenCL the lane of
@@ -57,6 +70,7 @@ public final class MatmulRunner: Sendable {
   /// PoCL, which shares the host's cores, `"opencl:<device>"` for a GPU. One job per lane at a time
   /// keeps timings clean; the `concurrent_jobs` note in the timings shows when jobs overlapped.
   public func lane(for spec: MatmulSpec) -> String {
+    if spec.backend == .cuda { return "cuda:\(spec.device ?? 0)" }
     guard spec.backend == .opencl else { return "cpu" }
     return openCL.lane(device: spec.device ?? openCL.defaultDeviceIndex ?? 0)
   }
@@ -108,6 +122,6 @@ public final class MatmulRunner: Sendable {
 
   /// The device catalog: BLAS, and each OpenCL platform and device.
   public func deviceCatalog() -> DeviceCatalog {
-    DeviceCatalog(blas: BLAS.info, openCL: openCL, backends: availableBackends)
+    DeviceCatalog(blas: BLAS.info, openCL: openCL, cuda: cuda, backends: availableBackends)
   }
 }

@@ -26,6 +26,13 @@ extension MatmulSpec {
     let working = elements.multipliedClamped(dtype.byteCount)
     let reference =
       dtype == .float32 ? elements.multipliedClamped(8) : c.multipliedClamped(8)
+    if backend == .opencl, effectiveKernel == .auto {
+      // The tunable kernel's layout: transposed, padded copies made on the host, and on the device.
+      let layout = XgemmLayout(m: max(m, 1), n: max(n, 1), k: max(k, 1))
+      let counts = layout.bufferElements
+      let padded = counts.at.addingClamped(counts.b).addingClamped(counts.c).multipliedClamped(dtype.byteCount)
+      return MemoryEstimate(hostBytes: working.addingClamped(reference).addingClamped(padded), deviceBytes: padded)
+    }
     let device = backend == .opencl ? working : 0
     return MemoryEstimate(hostBytes: working.addingClamped(reference), deviceBytes: device)
   }

@@ -20,10 +20,20 @@ extension MatmulSpec {
         .unknownKernel, field: "kernel",
         message: "kernel '\(kernel.rawValue)' applies to the opencl backend only; backend \(backend.rawValue) has no kernels")
     }
-    if backend != .opencl, let device {
+    if backend != .opencl, backend != .cuda, let device {
       throw ComputeError(
         .unknownDevice, field: "device",
-        message: "device \(device) applies to the opencl backend only; backend \(backend.rawValue) runs on the host CPU")
+        message: "device \(device) applies to the opencl and cuda backends only; backend \(backend.rawValue) runs on the host CPU")
+    }
+    if precision.cudaOnly, backend != .cuda {
+      throw ComputeError(
+        .invalidValue, field: "dtype",
+        message:
+          "dtype \(precision.rawValue) runs only on backend cuda (Tensor Cores through cuBLAS); backend \(backend.rawValue) takes float32 or float64",
+        available: [MatmulPrecision.float32.rawValue, MatmulPrecision.float64.rawValue])
+    }
+    if precision.storage != dtype {
+      throw ComputeError(.invalidValue, field: "dtype", message: "precision \(precision.rawValue) keeps its data in \(precision.storage.rawValue)")
     }
     if case .explicit(let a, let b) = inputs {
       try checkShapes(a: a, b: b)

@@ -26,6 +26,9 @@ public struct MatmulSpec: Sendable, Equatable {
   public var dtype: DType
   /// Where the product runs. Default `.blas`.
   public var backend: Backend
+  /// What `dtype` asked for: ``dtype`` itself, or a Tensor Core precision on `cuda` (whose
+  /// storage, ``dtype``, is float32). Default: ``dtype``'s.
+  public var precision: MatmulPrecision
   /// The OpenCL kernel; `nil` means ``MatmulKernel/default`` for `opencl`. Other backends take none.
   public var kernel: MatmulKernel?
   /// The OpenCL device's global index (``OpenCL/DeviceInfo/index``); `nil` means
@@ -48,6 +51,7 @@ public struct MatmulSpec: Sendable, Equatable {
     self.k = k
     self.n = n
     self.dtype = dtype
+    self.precision = MatmulPrecision(dtype)
     self.backend = backend
     self.kernel = kernel
     self.device = device
@@ -64,11 +68,20 @@ public struct MatmulSpec: Sendable, Equatable {
     self.k = a.first?.count ?? 0
     self.n = b.first?.count ?? 0
     self.dtype = dtype
+    self.precision = MatmulPrecision(dtype)
     self.backend = backend
     self.kernel = kernel
     self.device = device
     self.repeats = repeats
     self.inputs = .explicit(a: a, b: b)
+  }
+
+  /// This spec with a precision; its storage becomes ``dtype``.
+  public func with(precision: MatmulPrecision) -> MatmulSpec {
+    var copy = self
+    copy.precision = precision
+    copy.dtype = precision.storage
+    return copy
   }
 
   /// The seed, for seeded inputs.

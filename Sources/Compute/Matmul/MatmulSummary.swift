@@ -6,6 +6,8 @@ public struct MatmulSummary: Sendable, Codable, Equatable {
   public var n: Int
   /// `dtype`.
   public var dtype: DType
+  /// `precision`: what `dtype` asked for (`tf32`, `float16`, … on cuda; else equal to `dtype`).
+  public var precision: MatmulPrecision? = nil
   /// `backend`.
   public var backend: Backend
   /// `kernel`: the OpenCL kernel name (`naive`, `tiled`, `blocked`), `cblas_sgemm`/`cblas_dgemm`
@@ -38,7 +40,7 @@ public struct MatmulSummary: Sendable, Codable, Equatable {
   public var hash: String
 
   enum CodingKeys: String, CodingKey {
-    case m, k, n, dtype, backend, kernel
+    case m, k, n, dtype, precision, backend, kernel
     case kernelConfig = "kernel_config"
     case device
     case deviceIndex = "device_index"

@@ -34,6 +34,9 @@ public struct MatmulTimings: Sendable, Codable, Equatable {
   /// `concurrent_jobs`: ids of pool jobs that ran at the same time as this one (filled by
   /// ``MatmulRunner/run(_:context:)``; empty otherwise). Non-empty means timings may be polluted.
   public var concurrentJobs: [String]
+  /// `layout`: how the inputs were laid out for the kernel when not as given (`kernel: "auto"`
+  /// copies A transposed and zero-padded), and that this host-side work is in no timing; absent otherwise.
+  public var layout: String? = nil
 
   enum CodingKeys: String, CodingKey {
     case buildSeconds = "build_seconds"
@@ -49,5 +52,6 @@ public struct MatmulTimings: Sendable, Codable, Equatable {
     case launchesPerRepeat = "launches_per_repeat"
     case totalSeconds = "total_seconds"
     case concurrentJobs = "concurrent_jobs"
+    case layout
   }
 }

@@ -32,6 +32,8 @@ struct OpenCLMatmulPlan {
   static func candidates(for kernel: MatmulKernel, dtype: DType) -> [Candidate] {
     let size = dtype.byteCount
     switch kernel {
+    case .auto:
+      return []  // `auto` runs the tunable kernel (XgemmExecutor), not a plan
     case .naive:
       return [Candidate(options: "", local: nil, tile: (1, 1), localMemoryBytes: 0, describe: "local=driver")]
     case .tiled:
@@ -58,7 +60,7 @@ struct OpenCLMatmulPlan {
     switch kernel {
     case .naive: (MatmulKernelSource.naive, "matmul_naive")
     case .tiled: (MatmulKernelSource.tiled, "matmul_tiled")
-    case .blocked: (MatmulKernelSource.blocked, "matmul_blocked")
+    case .blocked, .auto: (MatmulKernelSource.blocked, "matmul_blocked")
     }
   }
 

@@ -63,6 +63,15 @@ extension OpenCL {
       return try Event.wrap(event, call: "clEnqueueNDRangeKernel")
     }
 
+    /// Launches `kernel` over a 2-D range, waits for it, and returns its device time in seconds
+    /// (profiling events): one launch in flight at a time, so a cancellation waits for one launch.
+    public func run(kernel: Kernel, global: (Int, Int), local: (Int, Int)?) throws(OpenCLError) -> Double {
+      let event = try enqueue(kernel: kernel, global: global, local: local)
+      try flush()
+      try event.wait()
+      return try event.durationSeconds()
+    }
+
     /// Submits enqueued commands to the device without waiting (`clFlush`).
     public func flush() throws(OpenCLError) { try OpenCL.check(clFlush(id), "clFlush") }
 

@@ -74,6 +74,13 @@ extension OpenCL {
     public var fp64: Bool
     /// Whether profiling timestamps are available on its queues (`CL_QUEUE_PROFILING_ENABLE`).
     public var profiling: Bool
+    /// `CL_DEVICE_GLOBAL_MEM_CACHE_SIZE`, in bytes (0 when the device reports none). Drivers differ
+    /// in which cache this is; ``DeviceProfile`` decides the last-level cache from it and the name.
+    public var globalMemoryCacheBytes: Int
+    /// `CL_DEVICE_GLOBAL_MEM_CACHELINE_SIZE`, in bytes.
+    public var globalMemoryCacheLineBytes: Int
+    /// NVIDIA's compute capability (`cl_nv_device_attribute_query`), e.g. "9.0"; `nil` elsewhere.
+    public var computeCapability: String?
 
     enum CodingKeys: String, CodingKey {
       case index
@@ -90,6 +97,9 @@ extension OpenCL {
       case maxWorkGroupSize = "max_work_group_size"
       case maxWorkItemSizes = "max_work_item_sizes"
       case fp64, profiling
+      case globalMemoryCacheBytes = "global_memory_cache_bytes"
+      case globalMemoryCacheLineBytes = "global_memory_cache_line_bytes"
+      case computeCapability = "compute_capability"
     }
 
     init(id: cl_device_id, index: Int, platformIndex: Int) throws(OpenCLError) {
@@ -127,6 +137,16 @@ extension OpenCL {
       fp64 = extensions.contains("cl_khr_fp64") || doubleConfig != 0
       let queueProperties = try value(CL_DEVICE_QUEUE_PROPERTIES, cl_command_queue_properties(0))
       profiling = queueProperties & cl_command_queue_properties(CL_QUEUE_PROFILING_ENABLE) != 0
+      globalMemoryCacheBytes = Int(clamping: (try? value(CL_DEVICE_GLOBAL_MEM_CACHE_SIZE, cl_ulong(0))) ?? 0)
+      globalMemoryCacheLineBytes = Int((try? value(CL_DEVICE_GLOBAL_MEM_CACHELINE_SIZE, cl_uint(0))) ?? 0)
+      if extensions.contains("cl_nv_device_attribute_query") {
+        // CL_DEVICE_COMPUTE_CAPABILITY_MAJOR_NV and _MINOR_NV (cl_ext.h: 0x4000, 0x4001).
+        let major = try? value(0x4000, cl_uint(0))
+        let minor = try? value(0x4001, cl_uint(0))
+        computeCapability = major.map { "\($0).\(minor ?? 0)" }
+      } else {
+        computeCapability = nil
+      }
     }
 
     static func typeName(_ type: cl_device_type) -> String {

@@ -63,15 +63,20 @@ public final class OpenCLBackend: Sendable {
     }
   }
 
-  /// One discovery at a time in the whole process: the ICD loader (ocl-icd) initialises itself
-  /// on the first `clGetPlatformIDs` without a lock, and two backends discovering at once (two
-  /// applications in one test process) crashed inside it.
+  /// One discovery at a time in the whole process, platforms and devices: the ICD loader
+  /// (ocl-icd) initialises itself on the first `clGetPlatformIDs` without a lock, and PoCL sets a
+  /// device up on `clGetDeviceIDs` while another thread may read that device's info; two backends
+  /// discovering at once (two applications in one test process) crashed inside both.
   private static let processWideDiscovery = Mutex(())
 
   private static func run(_ discover: Discovery) -> Discovered {
+    processWideDiscovery.withLock { _ in discoverAll(discover) }
+  }
+
+  private static func discoverAll(_ discover: Discovery) -> Discovered {
     let platforms: [OpenCL.Platform]
     do {
-      platforms = try processWideDiscovery.withLock { _ throws(OpenCLError) in try discover() }
+      platforms = try discover()
     } catch where error.status == OpenCL.platformNotFoundKHR {
       return Discovered(
         platforms: [], devices: [],

@@ -6,6 +6,13 @@ struct Stopwatch {
   init() { start = clock.now }
 
   var seconds: Double { (clock.now - start).seconds }
+
+  /// Seconds on the continuous clock since an arbitrary origin.
+  static func monotonicSeconds() -> Double {
+    (ContinuousClock.now - origin).seconds
+  }
+
+  private static let origin = ContinuousClock.now
 }
 
 extension Duration {

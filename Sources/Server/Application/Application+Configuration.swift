@@ -11,6 +11,9 @@ extension Application {
     public var publicDirectory = "./public"
     /// The corpus of Markdown files; nil: `HPCLAB_CONTENT_DIR`, else `Sources/Content/Corpus` of this checkout.
     public var contentDirectory: String?
+    /// Seconds a search (or another read of the database) may run before SQLite interrupts it and
+    /// the client gets a 503. Default 1.
+    public var queryTimeLimitSeconds: Double = 1
     /// With a token, creating and cancelling jobs needs `Authorization: Bearer <token>`. Default none.
     public var token: String?
     /// Jobs one client (IP address) may create per minute; 0 turns the limit off. Default 60.
@@ -50,6 +53,11 @@ extension Application {
     public var retainedJobs: Int {
       get { jobs.retainedJobs }
       set { jobs.retainedJobs = newValue }
+    }
+    /// Directories searched first for libcuda, cuBLAS(Lt) and NVRTC. Default none.
+    public var cudaLibraryPaths: [String] {
+      get { jobs.cudaLibraryPaths }
+      set { jobs.cudaLibraryPaths = newValue }
     }
 
     public init() {}

@@ -1,3 +1,4 @@
+import AsyncBridge
 import Content
 import Foundation
 import HTTP
@@ -34,7 +35,9 @@ public final class Application: Sendable {
     self.access = AccessControl(
       token: configuration.token, ratePerMinute: configuration.jobsPerMinute, burst: configuration.jobBurst,
       allowedOrigin: configuration.corsOrigin)
-    self.store = try Store(dataDirectory: URL(fileURLWithPath: configuration.dataDirectory))
+    var storeConfiguration = Store.Configuration(dataDirectory: URL(fileURLWithPath: configuration.dataDirectory))
+    storeConfiguration.queryTimeLimit = .milliseconds(Int((configuration.queryTimeLimitSeconds * 1000).rounded()))
+    self.store = try Store(configuration: storeConfiguration)
     let contentDirectory = configuration.contentDirectory.map { URL(fileURLWithPath: $0) } ?? Corpus.defaultDirectory
     let corpus = try Corpus.load(from: contentDirectory, renderer: SiteLinks.renderer)
     for warning in corpus.warnings { logger.warning("corpus: \(warning)") }
@@ -61,6 +64,8 @@ public final class Application: Sendable {
     addSearchRoutes(to: &router)
     addJobRoutes(to: &router)
     addDeviceRoutes(to: &router)
+    addTuningRoutes(to: &router)
+    addRecordRoutes(to: &router)
     addMetricsRoutes(to: &router)
     let files = staticFiles
     router.fallback = { request, _ in try files.respond(to: request) }
@@ -109,6 +114,7 @@ public final class Application: Sendable {
   /// the job workers run as services of one `ServiceGroup`, which stops them in reverse order
   /// (HTTP first: stop accepting and finish requests in flight; then the workers).
   public func run() async throws {
+    await DispatchTimers.prime()
     let server = try makeServer()
     let grace = Duration.milliseconds(Int(configuration.http.shutdownGracePeriod * 1000))
     let group = ServiceGroup(

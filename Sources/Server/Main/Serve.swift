@@ -1,4 +1,5 @@
 import Application
+import Compute
 import ArgumentParser
 import HTTP
 import Logging
@@ -23,6 +24,8 @@ struct Serve: AsyncParsableCommand {
   var queueCapacity: Int?
   @Option(help: "Seconds a compute job may run before it is cancelled (env HPCLAB_JOB_TIMEOUT; default 300).")
   var jobTimeout: Int?
+  @Option(help: "Seconds a search or other read of the database may take, else 503 (env HPCLAB_QUERY_TIME_LIMIT; default 1).")
+  var queryTimeLimit: Double?
   @Option(help: "Bytes a job's matrices may take, else 422 (env HPCLAB_MEMORY_BUDGET; default 1073741824).")
   var memoryBudget: Int?
   @Option(help: "Largest matrix dimension, else 422 (env HPCLAB_MAX_DIMENSION; default 8192).")
@@ -67,6 +70,10 @@ struct Serve: AsyncParsableCommand {
   var accessLogFormat: String?
   @Option(help: "Open connections one client address may hold (env HPCLAB_MAX_CONNECTIONS_PER_CLIENT; default 256).")
   var maxConnectionsPerClient: Int?
+  @Option(
+    help:
+      "Folders searched first for libcuda.so.1, libcublas/libcublasLt and libnvrtc, ':'-separated (env HPCLAB_CUDA_LIBRARY_PATH; default none: the loader's paths, then /usr/local/cuda/lib64).")
+  var cudaLibraryPath: String?
 
   func makeConfiguration() throws -> Application.Configuration {
     var config = Application.Configuration()
@@ -112,6 +119,10 @@ struct Serve: AsyncParsableCommand {
     config.contentDirectory = contentDir ?? Environment.string("HPCLAB_CONTENT_DIR")
     config.queueCapacity = try Environment.value(queueCapacity, "HPCLAB_QUEUE_CAPACITY", default: config.queueCapacity)
     config.jobTimeoutSeconds = try Environment.value(jobTimeout, "HPCLAB_JOB_TIMEOUT", default: config.jobTimeoutSeconds)
+    config.queryTimeLimitSeconds = try Environment.value(queryTimeLimit, "HPCLAB_QUERY_TIME_LIMIT", default: config.queryTimeLimitSeconds)
+    guard config.queryTimeLimitSeconds > 0, config.queryTimeLimitSeconds <= 3600 else {
+      throw ValidationError("--query-time-limit must be between 0 and 3600 seconds.")
+    }
     config.memoryBudgetBytes = try Environment.value(memoryBudget, "HPCLAB_MEMORY_BUDGET", default: config.memoryBudgetBytes)
     config.maxDimension = try Environment.value(maxDimension, "HPCLAB_MAX_DIMENSION", default: config.maxDimension)
     config.retentionDays = try Environment.value(keepDays, "HPCLAB_KEEP_DAYS", default: config.retentionDays)
@@ -121,6 +132,11 @@ struct Serve: AsyncParsableCommand {
     config.jobBurst = try Environment.value(rateBurst, "HPCLAB_RATE_BURST", default: config.jobBurst)
     config.corsOrigin = corsOrigin ?? Environment.string("HPCLAB_CORS_ORIGIN")
     guard config.jobsPerMinute >= 0, config.jobBurst > 0 else { throw ValidationError("Rate limits must be positive.") }
+    let cudaPaths = (cudaLibraryPath ?? Environment.string("HPCLAB_CUDA_LIBRARY_PATH") ?? "")
+      .split(separator: ":").map(String.init).filter { !$0.isEmpty }
+    let problems = CUDABackend.checkLibraryPaths(cudaPaths)
+    guard problems.isEmpty else { throw ValidationError(problems.joined(separator: "; ") + ".") }
+    config.cudaLibraryPaths = cudaPaths
     guard config.queueCapacity > 0, config.jobTimeoutSeconds > 0, config.memoryBudgetBytes > 0, config.maxDimension > 0,
       config.retentionDays > 0, config.retainedJobs > 0
     else { throw ValidationError("Job limits must be positive.") }

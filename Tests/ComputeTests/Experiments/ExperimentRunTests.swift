@@ -100,7 +100,7 @@ struct ExperimentRunTests {
     let data = try JSONEncoder().encode(outcome)
     let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
     #expect(
-      Set(json.keys) == ["kind", "parameters", "figures", "series", "verification", "timings", "device", "summary"])
+      Set(json.keys) == ["kind", "parameters", "figures", "series", "verification", "timings", "device", "summary", "flags"])
     #expect(json["kind"] as? String == "summation")
     let parameters = try #require(json["parameters"] as? [String: Any])
     #expect(parameters["max_n"] as? Int == 2000)
@@ -114,7 +114,11 @@ struct ExperimentRunTests {
     #expect(timings["total_seconds"] != nil && timings["measurements"] != nil && timings["concurrent_jobs"] != nil)
     let measurement = try #require((timings["measurements"] as? [[String: Any]])?.first)
     #expect(
-      Set(measurement.keys) == ["name", "clock", "includes", "warmups", "repeats", "samples", "seconds", "reported"])
+      Set(measurement.keys)
+        == [
+          "name", "clock", "includes", "warmups", "repeats", "samples", "seconds", "reported", "spread", "spread_coverage",
+          "target_spread", "converged", "stopped",
+        ])
     #expect(try JSONDecoder().decode(ExperimentOutcome.self, from: data) == outcome)
   }
 

@@ -8,6 +8,7 @@ struct ExperimentValidationTests {
     "defaults fill every parameter, and each default lies within its own limits", arguments: ExperimentKind.allCases)
   func defaultsFillEveryParameterWithinLimits(kind: ExperimentKind) throws {
     try #require(kind.openCL != .required || openCLAvailable)
+    if kind.needsCUDA, experimentRunner.cuda.availability != .available { return }  // no CUDA here: checked in CUDATests
     let used = try experimentRunner.validate(kind, parameters: [:])
     #expect(Set(used.values.keys) == Set(kind.parameters.map(\.name)))
     for parameter in kind.parameters {
@@ -124,7 +125,10 @@ struct ExperimentValidationTests {
     // Host kinds still validate, and the listing says which kinds cannot run.
     _ = try none.validate(.bandwidth, parameters: ["n": 4096])
     let listed = none.kinds()
-    #expect(listed.filter { !$0.available }.map(\.kind) == ExperimentKind.allCases.filter { $0.openCL == .required }.map(\.rawValue))
+    let cudaless = none.cuda.availability != .available
+    #expect(
+      listed.filter { !$0.available }.map(\.kind)
+        == ExperimentKind.allCases.filter { $0.openCL == .required || ($0.needsCUDA && cudaless) }.map(\.rawValue))
     #expect(listed.allSatisfy { $0.available || $0.reason != nil })
   }
 
@@ -135,7 +139,7 @@ struct ExperimentValidationTests {
   }
 
   @Test func hostKindsRunInTheCPULane() throws {
-    for kind in ExperimentKind.allCases where kind.openCL == .none {
+    for kind in ExperimentKind.allCases where kind.openCL == .none && !kind.needsCUDA {
       #expect(
         experimentRunner.lane(for: kind, parameters: try experimentRunner.validate(kind, parameters: [:])) == "cpu")
     }

@@ -1,6 +1,8 @@
+import Compute
 import Foundation
 import Testing
 @testable import Application
+import JSON
 import TestSupport
 
 /// The experiments as jobs over real sockets: each kind runs small, verifies
@@ -22,6 +24,7 @@ import TestSupport
     ("summation", #"{"max_n":20000,"points_per_decade":2,"repeats":1}"#),
     ("access", #"{"n":66,"array_mib":1,"max_stride":8192,"repeats":1}"#),
     ("vectorize", #"{"n":5003,"repeats":1}"#),
+    ("roofline", #"{"target":"host","threads":1,"repeats":1}"#),
   ]
 
   @Test(arguments: small)
@@ -46,7 +49,7 @@ import TestSupport
     let app = try await TestApplication.start()
     let kinds = try #require(try await app.get("/jobs/kinds").object["kinds"] as? [[String: Any]])
     let names = Set(kinds.compactMap { $0["kind"] as? String })
-    #expect(names == ["matmul", "peak", "coalescing", "divergence", "reduction", "solve", "bandwidth", "summation", "access", "vectorize"])
+    #expect(names == ["matmul", "tune", "peak", "coalescing", "divergence", "reduction", "solve", "bandwidth", "summation", "access", "vectorize", "precision", "roofline"])
     let coalescing = try #require(kinds.first { $0["kind"] as? String == "coalescing" })
     #expect(coalescing["questions"] as? [Int] == [8])
     #expect(((coalescing["parameters"] as? [[String: Any]]) ?? []).contains { $0["name"] as? String == "max_stride" })
@@ -71,6 +74,15 @@ import TestSupport
       let links = question.experiments.map { ($0.kind, $0.params) } + question.exercises.map { ($0.kind, $0.params) }
       for (name, params) in links {
         let kind = try #require(catalog[name], "question \(question.id) links an unknown kind \(name)")
+        // Experiments on CUDA are refused here only because this machine has no CUDA: their
+        // parameters are still checked against the kind's list.
+        let onCUDA = name == "precision" || params["backend"]?.stringValue == "cuda"
+        if onCUDA, app.application.jobs.devices.cuda.available == false {
+          let error = #expect(throws: ComputeError.self) { _ = try kind.prepare(json: params) }
+          #expect(error?.code == .backendUnavailable, "question \(question.id): \(name) \(params)")
+          _ = try JobSchema(kind: name, parameters: kind.parameters).decode(params)
+          continue
+        }
         #expect(throws: Never.self, "question \(question.id): \(name) \(params)") { _ = try kind.prepare(json: params) }
       }
     }

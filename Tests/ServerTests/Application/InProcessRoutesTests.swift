@@ -13,6 +13,7 @@ import TestSupport
     var configuration = Application.Configuration()
     configuration.dataDirectory = NSTemporaryDirectory() + "hpclab-inprocess-\(UUID().uuidString)"
     configuration.publicDirectory = packageRoot + "/public"
+    configuration.queryTimeLimitSeconds = 60  // behaviour, not the speed of a loaded machine
     var logger = Logger(label: "test")
     logger.logLevel = .critical
     return try Application(configuration: configuration, logger: logger)

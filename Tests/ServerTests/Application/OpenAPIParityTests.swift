@@ -1,4 +1,5 @@
 import Compute
+@testable import Application
 import Foundation
 import JSON
 import Testing
@@ -63,6 +64,34 @@ import TestSupport
         #expect(documentedDefault.doubleValue == value.json.doubleValue && documentedDefault.stringValue == value.json.stringValue,
           "\(kind).\(parameter.name) default: documented \(documentedDefault.text), declared \(value.json.text)")
       }
+    }
+  }
+
+  /// The document's `RunRecord` is the served schema (`RunRecordSchema`), its `$defs` moved to
+  /// components: the import checks what the document promises.
+  @Test func theRunRecordSchemaIsTheOneTheImportEnforces() throws {
+    let document = try #require(Self.document)
+    let names = ["figure": "RunRecordFigure", "measurement": "RunRecordMeasurement", "flag": "RunRecordFlag"]
+    func moved(_ value: JSONValue, root: Bool = false) -> JSONValue {
+      switch value {
+      case .object(let members):
+        var result = JSONObject()
+        for key in members.keys where !(root && ["$schema", "$id", "$defs"].contains(key)) {
+          if key == "$ref", let reference = members[key]?.stringValue {
+            result[key] = .string("#/components/schemas/" + (names[String(reference.split(separator: "/").last ?? "")] ?? "?"))
+          } else {
+            result[key] = moved(members[key]!)
+          }
+        }
+        return .object(result)
+      case .array(let elements): return .array(elements.map { moved($0) })
+      default: return value
+      }
+    }
+    let schemas = try #require(document["components"]?["schemas"])
+    #expect(schemas["RunRecord"] == moved(RunRecordSchema.value, root: true))
+    for (definition, name) in names {
+      #expect(schemas[name] == RunRecordSchema.value["$defs"]?[definition].map { moved($0) }, "\(name)")
     }
   }
 }

@@ -69,7 +69,7 @@ import TestSupport
       if let client = try? TestClient(port: server.port, timeout: 2) { clients.append(client) }
     }
     try await Task.sleep(for: .milliseconds(300))
-    #expect(server.process.isRunning)
+    #expect(server.process.isRunning, "the server's log: \(server.log)")
     clients.removeAll()
     try await Task.sleep(for: .milliseconds(500))
     let client = try TestClient(port: server.port)
@@ -78,6 +78,26 @@ import TestSupport
     #expect(server.process.isRunning)
     server.signal(SIGTERM)
     #expect(await server.waitForExit() == 0)
+  }
+
+  // CUDA issue: a --cuda-library-path folder without the libraries is a clear error at start,
+  // not a crash and not a server that silently ignores it.
+  @Test func aCUDALibraryPathWithoutTheLibrariesStopsTheStartWithAClearError() async throws {
+    let empty = NSTemporaryDirectory() + "hpclab-nocuda-\(UUID().uuidString)"
+    try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: empty) }
+    let process = Process()
+    let errors = Pipe()
+    process.executableURL = URL(fileURLWithPath: ServerProcess.binaryPath)
+    process.arguments = ["serve", "--port", "0", "--cuda-library-path", empty]
+    process.standardError = errors
+    process.standardOutput = FileHandle.nullDevice
+    try process.run()
+    let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    #expect(process.terminationStatus != 0)
+    #expect(process.terminationReason == .exit, "an exit, not a signal")
+    #expect(text.contains("--cuda-library-path \(empty)") && text.contains("libcublas"), "\(text)")
   }
 
   @Test func rejectsBadFlagsWithAUsageError() async throws {
@@ -227,6 +247,57 @@ import TestSupport
     #expect((running.json?["jobs"] as? [Any])?.isEmpty == true, "no job is left running")
     let health = try await get(server.port, "/healthz")
     #expect(health.status == 200)
+    server.signal(SIGTERM)
+    #expect(await server.waitForExit() == 0)
+  }
+
+  // GPU issue: a host whose sysfs reports a 320 MiB L3 (a fake cache directory bind-mounted over
+  // cpu0's in a private mount namespace): every kind's defaults are accepted, none refused, and
+  // bandwidth, whose default once asked for 3.77 GiB, runs with n capped and says so.
+  @Test(.enabled(if: canMountTmpfs, "needs root, unshare and mount for a bind mount in a mount namespace"))
+  func everyKindRunsItsDefaultsOnAHostWithA320MiBL3() async throws {
+    let fake = NSTemporaryDirectory() + "hpclab-cache-\(UUID().uuidString)"
+    for (index, level, type, size) in [(0, 1, "Data", "48K"), (1, 1, "Instruction", "32K"), (2, 2, "Unified", "2048K"), (3, 3, "Unified", "327680K")] {
+      let directory = "\(fake)/index\(index)"
+      try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+      try "\(level)\n".write(toFile: directory + "/level", atomically: true, encoding: .utf8)
+      try "\(type)\n".write(toFile: directory + "/type", atomically: true, encoding: .utf8)
+      try "\(size)\n".write(toFile: directory + "/size", atomically: true, encoding: .utf8)
+    }
+    defer { try? FileManager.default.removeItem(atPath: fake) }
+    let server = try await ServerProcess.start(
+      arguments: ["--rate-limit", "0"],
+      shellPrefix: "exec unshare -m sh -c 'mount --bind \(fake) /sys/devices/system/cpu/cpu0/cache && exec \"$@\"'")
+    let kinds = try #require(try await get(server.port, "/jobs/kinds").json?["kinds"] as? [[String: Any]])
+    let bandwidth = try #require(kinds.first { $0["kind"] as? String == "bandwidth" })
+    let n = (bandwidth["parameters"] as? [[String: Any]])?.first { $0["name"] as? String == "n" }?["default"] as? Int
+    // 4 × 320 MiB / 8 bytes wanted, capped by the 1 GiB budget: the server read the fake L3.
+    #expect((n ?? 0) > 30_000_000 && (n ?? 0) < 167_772_160, "n default \(n ?? -1)")
+    var ids: [String: String] = [:]
+    // Every kind this machine can run (those needing CUDA say so in /jobs/kinds and are refused).
+    for kind in kinds.filter({ $0["available"] as? Bool == true }).compactMap({ $0["kind"] as? String }) where kind != "matmul" {
+      let client = try TestClient(port: server.port, timeout: 60)
+      try client.send("POST /jobs/\(kind) HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n\r\n{}")
+      let response = try await client.readResponse()
+      #expect(response.status == 202, "\(kind) with {}: \(response.text)")
+      ids[kind] = response.json?["id"] as? String
+    }
+    for (kind, id) in ids where kind != "bandwidth" {
+      let client = try TestClient(port: server.port, timeout: 60)
+      try client.send("DELETE /jobs/\(id) HTTP/1.1\r\nHost: t\r\n\r\n")
+      _ = try await client.readResponse()
+    }
+    let id = try #require(ids["bandwidth"])
+    var finished: TestResponse?
+    for _ in 0..<10 {
+      let response = try await get(server.port, "/jobs/\(id)?wait=60")
+      finished = response
+      if let status = response.json?["status"] as? String, ["succeeded", "failed", "cancelled"].contains(status) { break }
+    }
+    let job = try #require(finished?.json)
+    #expect(job["status"] as? String == "succeeded", "\(finished?.text ?? "")")
+    let summary = (job["result"] as? [String: Any])?["summary"] as? String ?? ""
+    #expect(summary.contains("capped") && summary.contains("320 MiB"), "\(summary)")
     server.signal(SIGTERM)
     #expect(await server.waitForExit() == 0)
   }

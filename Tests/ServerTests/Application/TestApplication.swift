@@ -24,6 +24,9 @@ final class TestApplication: @unchecked Sendable {  // immutable after init
     configuration.publicDirectory = packageRoot + "/public"
     configuration.http.port = 0
     configuration.http.loopCount = 2
+    // The suites run in parallel on a small machine: a behaviour test must not turn into a test
+    // of how fast a loaded machine answers (the time limit itself has its own test in Store).
+    configuration.queryTimeLimitSeconds = 60
     configure(&configuration)
     var logger = Logger(label: "test")
     logger.logLevel = .critical

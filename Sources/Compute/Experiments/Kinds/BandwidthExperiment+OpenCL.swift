@@ -35,6 +35,13 @@ extension BandwidthExperiment {
     try triad.setArgument(3, Self.scalar)
     try triad.setArgument(4, count)
     _ = try session.launch(initialize, global: (n, 1), local: nil)
+    if session.device.device.info.type.contains("gpu") {
+      session.flag(
+      SanityFlag(
+        .constantInput, .info, subject: "the STREAM arrays on the device",
+        "STREAM fills each array with one value: a GPU that compresses memory can move fewer bytes than counted, and bandwidth tools have reported figures inflated several-fold by such data."
+      ))
+    }
     session.advance()
 
     var samples = [[Double]](repeating: [], count: 4)

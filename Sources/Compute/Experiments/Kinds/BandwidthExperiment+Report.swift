@@ -60,19 +60,19 @@ extension BandwidthExperiment {
 
     let passed = results.allSatisfy(\.check.passed)
     let detail = results.map { "\($0.name): \($0.check.detail)" }.joined(separator: " ")
-    let ruleMet = n * 8 >= 4 * lastLevelCacheBytes
     var summary = ""
     for result in results {
       let rates = result.gbPerSecond.map(Format.number)
+      let onDevice = result.name == "OpenCL"
       summary +=
-        "STREAM on \(result.name == "OpenCL" ? "the OpenCL device" : "the host with \(threads) thread\(threads == 1 ? "" : "s")") reached copy \(rates[0]), scale \(rates[1]), add \(rates[2]) and triad \(rates[3]) GB/s (best of \(repeats), arrays of \(Format.bytes(n * 8))"
+        "STREAM on \(onDevice ? "the OpenCL device" : "the host with \(threads) thread\(threads == 1 ? "" : "s")") reached copy \(rates[0]), scale \(rates[1]), add \(rates[2]) and triad \(rates[3]) GB/s (best of \(repeats)). "
+      let cache = onDevice ? deviceCache ?? (lastLevelCacheBytes, lastLevelCacheSource) : (lastLevelCacheBytes, lastLevelCacheSource)
       summary +=
-        ruleMet
-        ? ", ≥ 4× the \(Format.bytes(lastLevelCacheBytes)) last-level cache). "
-        : ", smaller than STREAM's 4× the \(Format.bytes(lastLevelCacheBytes)) last-level cache, so caches inflate these). "
+        DeviceProfile.hierarchyNote(workingSet: n * 8, what: "each array", cacheBytes: cache.0, source: cache.1) + " "
     }
+    if let cappedNote { summary += cappedNote.prefix(1).uppercased() + cappedNote.dropFirst() + "; raise the server's --memory-budget to meet STREAM's rule. " }
     summary +=
-      "With a peak of \(Format.number(peak)) GFLOP/s the ridge point is \(Format.number(ridge)) FLOP/byte: triad, at \(Format.number(triadIntensity)) FLOP/byte, reaches only \(Format.number(triadGflops)) GFLOP/s (\(Format.number(100 * triadGflops / peak))% of peak), limited by memory bandwidth, "
+      "With a peak of \(Format.number(peak)) GFLOP/s (\(peakSource)\(onDevice && peakGiven == 0 ? ": the host's, so for the device's roofline give its peak_gflops" : "")) the ridge point is \(Format.number(ridge)) FLOP/byte: triad, at \(Format.number(triadIntensity)) FLOP/byte, reaches only \(Format.number(triadGflops)) GFLOP/s (\(Format.number(100 * triadGflops / peak))% of peak), limited by memory bandwidth, "
       + "and a kernel of \(Format.number(intensity)) FLOP/byte can reach at most \(Format.number(attainable)) GFLOP/s."
     var device: [String] = []
     if onHost { device.append(session.hostDescription) }
@@ -83,6 +83,12 @@ extension BandwidthExperiment {
         method:
           "STREAM's checkSTREAMresults: the average absolute error of each array against the scalar recurrence, relative to the expected value",
         passed: passed, maxError: results.map(\.check.worstError).max(), tolerance: 1e-13, detail: detail),
-      device: device.joined(separator: " and "), summary: summary)
+      device: device.joined(separator: " and "), summary: summary,
+      workingSets: results.map { result in
+        let onDevice = result.name == "OpenCL"
+        return .init(
+          what: "the three STREAM arrays\(onDevice ? " on the device" : "")", bytes: 3 * n * 8,
+          meant: onDevice ? "global memory" : "DRAM", onDevice: onDevice)
+      })
   }
 }

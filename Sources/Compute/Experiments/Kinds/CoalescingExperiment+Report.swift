@@ -54,6 +54,7 @@ extension CoalescingExperiment {
     }
     summary +=
       "The tiled transpose, which stages \(tile)×\(tile) tiles in local memory so that both reads and writes run along rows, reached \(Format.number(transpose.tiled)) GB/s against \(Format.number(transpose.naive)) GB/s for the naive one (\(Format.ratio(transpose.tiled / transpose.naive)))."
+    if let hierarchyNote { summary += " " + hierarchyNote }
     if info.type.contains("cpu") {
       summary +=
         " On a CPU device local memory is ordinary cached memory, so tiling helps through cache blocking rather than an on-chip scratchpad."
@@ -67,6 +68,7 @@ extension CoalescingExperiment {
         detail: failures.isEmpty
           ? "All \(rates.count) strides and both transposes produced exactly the expected elements."
           : failures.joined(separator: "; ") + "."),
-      device: session.deviceDescription, summary: summary)
+      device: session.deviceDescription, summary: summary,
+      workingSets: [.init(what: "the strided copy's input and output", bytes: 2 * n * 4, meant: "global memory", onDevice: true)])
   }
 }

@@ -6,7 +6,10 @@
 struct CoalescingExperiment: Experiment {
   static let kind = ExperimentKind.coalescing
   static let parameters: [JobParameter] = [
-    .int("n", default: 1 << 23, min: 1024, max: 1 << 26, unit: "elements", "float32 elements copied at each stride"),
+    .int(
+      "n", default: nil, min: 1024, max: 1 << 28, unit: "elements",
+      "float32 elements copied at each stride; default: a power of two with each buffer ≥ 4× the device's last-level cache (L2 on a GPU), so the copy measures DRAM, or less when the memory budget caps it (the summary says so)"
+    ),
     .int(
       "max_stride", default: 64, min: 1, max: 1024, unit: "elements",
       "largest stride of the sweep, which doubles from 1"),
@@ -16,7 +19,25 @@ struct CoalescingExperiment: Experiment {
     .device,
   ]
 
+  static func machineDefault(
+    for name: String, environment: ExperimentEnvironment, values: [String: JobValue]
+  ) -> JobValue? {
+    guard name == "n" else { return sharedMachineDefault(for: name, environment: environment) }
+    guard case .int(let device) = values["device"] else { return .int(1 << 23) }
+    return .int(defaultN(device: device, environment: environment).n)
+  }
+
+  /// 4× the device's last-level cache in floats (a power of two), capped to fit (then not a power of two).
+  static func defaultN(device: Int, environment: ExperimentEnvironment) -> (n: Int, capped: String?) {
+    guard let profile = environment.profile(device) else { return (1 << 23, nil) }
+    return environment.fittingDefault(
+      wanted: profile.streamingElements(elementBytes: 4), cap: 1 << 28, hostBytesPerElement: 8,
+      deviceBytesPerElement: 8, largestBufferBytesPerElement: 4, reservedBytes: 20 * 2048 * 2048, device: device)
+  }
+
   let n: Int
+  /// Which level of the memory hierarchy the sweep's buffers measure.
+  let hierarchyNote: String?
   let strides: [Int]
   let transposeN: Int
   let repeats: Int
@@ -29,6 +50,14 @@ struct CoalescingExperiment: Experiment {
     transposeN = parameters.int("transpose_n")
     repeats = parameters.int("repeats")
     bytesPerSecondEstimate = environment.deviceBytesPerSecond(parameters.int("device"))
+    let bytes = 4 * parameters.int("n")
+    let fitted = Self.defaultN(device: parameters.int("device"), environment: environment)
+    let capped = fitted.capped.flatMap { fitted.n == parameters.int("n") ? $0 : nil }
+    hierarchyNote = environment.profile(parameters.int("device")).map {
+      DeviceProfile.hierarchyNote(
+        workingSet: bytes, what: "each buffer", cacheBytes: $0.lastLevelCacheBytes, source: $0.lastLevelCacheSource)
+        + (capped.map { " " + $0.prefix(1).uppercased() + $0.dropFirst() + "; raise the server's --memory-budget to measure DRAM." } ?? "")
+    }
   }
 
   var cost: ExperimentCost {
@@ -38,15 +67,16 @@ struct CoalescingExperiment: Experiment {
     let transposeBytes = runs * 8 * Double(transposeN * transposeN) * 17
     let squares = transposeN * transposeN
     return ExperimentCost(
-      memoryBytes: 16 * n + 20 * squares, seconds: (sweepBytes + transposeBytes) / bytesPerSecondEstimate,
+      memoryBytes: 8 * n + 12 * squares, seconds: (sweepBytes + transposeBytes) / bytesPerSecondEstimate,
       progressUnits: 1 + strides.count * (repeats + 2) + 2 * (repeats + 2),
       sizeField: n >= squares ? "n" : "transpose_n",
-      largestDeviceBufferBytes: 4 * max(n, squares))
+      largestDeviceBufferBytes: 4 * max(n, squares), deviceMemoryBytes: 8 * n + 8 * squares)
   }
 
   func run(_ session: ExperimentSession) throws -> ExperimentReport {
     let n = self.n
     let input = session.setup { (0..<n).map { Float($0 & 4095) } }
+    session.inspect("input", input)
     let inBuffer = try session.buffer(bytes: 4 * n, access: .readOnly)
     let outBuffer = try session.buffer(bytes: 4 * n, access: .writeOnly)
     try session.upload(input, to: inBuffer)

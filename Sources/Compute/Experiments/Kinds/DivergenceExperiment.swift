@@ -49,6 +49,7 @@ struct DivergenceExperiment: Experiment {
       var generator = SplitMix64(seed: 7)
       return (0..<n).map { _ in Float(generator.next() >> 40) * 0x1p-24 }
     }
+    session.inspect("input", input)
     let inBuffer = try session.buffer(bytes: 4 * n, access: .readOnly)
     let outBuffer = try session.buffer(bytes: 4 * n, access: .writeOnly)
     try session.upload(input, to: inBuffer)

@@ -19,6 +19,37 @@ extension PeakExperiment {
           unit: "flops/cycle",
           label: "\(result.dtype.rawValue) flops per cycle per compute unit, at the reported \(info.maxClockMHz) MHz"))
     }
+    var architecture = ""
+    if let profile, let name = profile.architecture {
+      var parts: [String] = []
+      for result in results {
+        guard let lanes = result.dtype == .float32 ? profile.float32LanesPerUnit : profile.float64LanesPerUnit,
+          let peak = profile.peakFlopsPerSecond(result.dtype, computeUnits: info.computeUnits, clockMHz: info.maxClockMHz)
+        else { continue }
+        let fraction = result.gflops * 1e9 / peak
+        figures.append(
+          ExperimentFigure(
+            name: "\(result.dtype.rawValue)_fraction_of_peak", value: fraction, unit: "×",
+            label: "\(result.dtype.rawValue) rate over \(name)'s \(2 * lanes) flops per cycle per unit at \(info.maxClockMHz) MHz"))
+        parts.append(
+          "\(result.dtype.rawValue) reached \(Format.number(100 * fraction))% of the \(Format.number(peak / 1e12)) TFLOP/s that \(lanes) FMA lanes per unit give (\(2 * lanes) flops per cycle per unit)"
+            + (fraction > 1.05 ? ": above the theoretical peak, so the clock ran above the reported one or the device is not what the table says; check before trusting it" : ""))
+      }
+      if !parts.isEmpty { architecture = "Recognised as \(name): " + parts.joined(separator: "; ") + ". " }
+    } else if info.type.contains("gpu") {
+      architecture = "This device's architecture is not in hpclab's table, so the figure is not compared with a theoretical peak. "
+    } else if info.type.contains("cpu"), let fp32 = results.first(where: { $0.dtype == .float32 }) {
+      // No x86 core retires more than two 512-bit FMAs a cycle: 64 float32 flops. The clock that
+      // the rate needs at that maximum is a sanity check on the measurement.
+      let gigahertz = fp32.gflops / (64 * Double(max(info.computeUnits, 1)))
+      architecture =
+        gigahertz > 6
+        ? "Impossible: even at 64 float32 flops per cycle per core (two 512-bit FMA units, the most any x86 core has), this rate would need \(Format.number(gigahertz)) GHz per core; check the core count or the flop count before trusting it. "
+        : "At 64 float32 flops per cycle per core (two 512-bit FMA units, the most any x86 core has) this rate needs at least \(Format.number(gigahertz)) GHz per core"
+          + (gigahertz * 1000 > Double(info.maxClockMHz)
+            ? ": the cores ran at a turbo clock above the reported \(info.maxClockMHz) MHz. "
+            : ", within the reported \(info.maxClockMHz) MHz. ")
+    }
     let fp32 = results.first { $0.dtype == .float32 }
     let fp64 = results.first { $0.dtype == .float64 }
     if let fp32, let fp64 {
@@ -42,6 +73,7 @@ extension PeakExperiment {
         ": \(Format.number($0.gflops * 1e9 / cyclesPerSecond)) \($0.dtype.rawValue) flops per cycle per unit at that clock"
       }.first ?? ""
     summary += "; turbo clocks above the reported one inflate this figure). "
+    summary += architecture
     if let fp32, let fp64 {
       let ratio = fp32.gflops / fp64.gflops
       summary += "float32 ran \(Format.ratio(ratio)) the float64 rate: "

@@ -13,6 +13,10 @@ struct PeakExperiment: Experiment {
   static let kind = ExperimentKind.peak
   static let parameters: [JobParameter] = [
     .choice(
+      "backend", default: "opencl", allowed: ["opencl", "cuda"],
+      "opencl: the FMA-chain kernel on an OpenCL device; cuda: the same chains compiled with NVRTC on a CUDA device, and question 7's WMMA kernel on its Tensor Cores"
+    ),
+    .choice(
       "dtype", default: "both", allowed: ["both", "float32", "float64"],
       "precision; both runs float32 then float64 (skipped if the device has no float64)"),
     .int(
@@ -24,7 +28,7 @@ struct PeakExperiment: Experiment {
     .int("iterations", default: 4096, min: 16, max: 65536, "FMA steps of each chain"),
     .int(
       "work_items", default: nil, min: 64, max: 1 << 22,
-      "work-items per run; default: 2048 × the device's compute units"),
+      "work-items per run; default: enough to fill the device (on a GPU 4 work-groups of the largest size per compute unit, on a CPU 2048 per unit)"),
     .repeats(default: 10, max: 100),
     .device,
   ]
@@ -33,14 +37,20 @@ struct PeakExperiment: Experiment {
     for name: String, environment: ExperimentEnvironment, values: [String: JobValue]
   ) -> JobValue? {
     guard name == "work_items" else { return sharedMachineDefault(for: name, environment: environment) }
-    guard case .int(let device) = values["device"] else { return .int(2048) }
-    return .int(min(2048 * max(environment.device(device)?.computeUnits ?? 1, 1), 1 << 22))
+    guard case .int(let device) = values["device"], let info = environment.device(device) else { return .int(2048) }
+    let units = max(info.computeUnits, 1)
+    let fill = info.type.contains("gpu") ? units * max(info.maxWorkGroupSize, 64) * 4 : 2048 * units
+    return .int(min(max(fill, 64), 1 << 22) / 64 * 64)
   }
 
   static func fp64Field(_ parameters: JobParameters) -> String? {
     parameters.string("dtype") == "float64" ? "dtype" : nil
   }
 
+  static func usesOpenCL(_ parameters: JobParameters) -> Bool { parameters.string("backend") != "cuda" }
+
+  let onCUDA: Bool
+  let deviceIndex: Int
   let dtypes: [DType]
   let skippedFloat64: Bool
   let chains: Int
@@ -50,6 +60,12 @@ struct PeakExperiment: Experiment {
   let workItems: Int
   let repeats: Int
   let flopsPerSecondEstimate: Double
+  /// Work-items that keep every compute unit busy: a launch is never smaller (unless the run is).
+  let fillItems: Int
+  /// The work-group size given to each launch on a GPU (`nil`: the driver chooses).
+  let groupSize: Int?
+  /// The device's architecture, when recognised, for the comparison with its theoretical peak.
+  let profile: DeviceProfile?
 
   /// The chain x ← a·x + b with a = 1 − 2⁻¹⁰ and b = 1.5·2⁻¹⁰ (both exact in float32) converges to c = 1.5.
   static let a = 1 - 0x1p-10
@@ -58,7 +74,10 @@ struct PeakExperiment: Experiment {
 
   init(_ parameters: JobParameters, environment: ExperimentEnvironment) throws(ComputeError) {
     let device = parameters.int("device")
-    let fp64 = environment.device(device)?.fp64 ?? false
+    onCUDA = parameters.string("backend") == "cuda"
+    deviceIndex = device
+    if onCUDA { try Self.checkCUDA(environment.cuda, device: device) }
+    let fp64 = onCUDA || (environment.device(device)?.fp64 ?? false)
     switch parameters.string("dtype") {
     case "float32": dtypes = [.float32]
     case "float64": dtypes = [.float64]
@@ -75,11 +94,18 @@ struct PeakExperiment: Experiment {
       // Preferred widths are powers of two up to 16 in practice; clamp anything else to a valid vector size.
       widths[dtype] = width > 0 ? width : [16, 8, 4, 2, 1].first { $0 <= max(preferred, 1) } ?? 1
     }
-    self.widths = widths
+    self.widths = onCUDA ? [.float32: 1, .float64: 1] : widths
     iterations = parameters.int("iterations")
     workItems = parameters.int("work_items")
     repeats = parameters.int("repeats")
-    flopsPerSecondEstimate = environment.deviceFlopsPerSecond(device)
+    flopsPerSecondEstimate =
+      onCUDA
+      ? Double(environment.cuda.devices[device].smCount * 64) * 2 * 1e9 : environment.deviceFlopsPerSecond(device)
+    let info = environment.device(device)
+    let gpu = info?.type.contains("gpu") ?? false
+    groupSize = gpu ? min(256, max(info?.maxWorkGroupSize ?? 64, 1)) : nil
+    fillItems = gpu ? max(info?.computeUnits ?? 1, 1) * max(info?.maxWorkGroupSize ?? 64, 64) * 2 : 64
+    profile = environment.profile(device)
   }
 
   func flopsPerItem(_ dtype: DType) -> Double { 2 * Double(chains * (widths[dtype] ?? 1)) * Double(iterations) }
@@ -102,6 +128,7 @@ struct PeakExperiment: Experiment {
   }
 
   func run(_ session: ExperimentSession) throws -> ExperimentReport {
+    if onCUDA { return try runCUDA(session) }
     var results: [Result] = []
     for dtype in dtypes { results.append(try run(dtype, session: session)) }
     return report(results, session: session)
@@ -122,8 +149,12 @@ struct PeakExperiment: Experiment {
       try kernel.setArgument(3, Float(Self.a))
       try kernel.setArgument(4, Float(Self.b))
     }
-    // Launches of at most about 2³¹ flops, so a cancellation waits for one short launch at most.
-    let perLaunch = max(64, min(workItems, Int((0x1p31 / flopsPerItem).rounded(.down)) / 64 * 64))
+    // Launches of about 50 ms at the estimated rate, or 2³¹ flops (so a cancellation waits for one short launch),
+    // never fewer work-items than fill the device: small launches leave compute units idle and
+    // measure the launch overhead, not the FMA units.
+    let timed = Int((max(0.05 * flopsPerSecondEstimate, 0x1p31) / flopsPerItem).rounded(.down))
+    let align = groupSize ?? 64
+    let perLaunch = max(align, min(workItems, max(timed, fillItems)) / align * align)
     let measurement = try session.measure(
       "\(dtype.rawValue) FMA chains", clock: .device,
       includes:
@@ -135,7 +166,9 @@ struct PeakExperiment: Experiment {
       while offset < workItems {
         try session.check()
         try kernel.setArgument(1, Int32(offset))
-        seconds += try session.launch(kernel, global: (min(perLaunch, workItems - offset), 1), local: nil)
+        let items = min(perLaunch, workItems - offset)
+        let local = groupSize.flatMap { items % $0 == 0 ? ($0, 1) : nil }
+        seconds += try session.launch(kernel, global: (items, 1), local: local)
         offset += perLaunch
       }
       return seconds
@@ -147,27 +180,33 @@ struct PeakExperiment: Experiment {
       dtype == .float64
       ? try session.download(out, count: workItems)
       : (try session.download(out, count: workItems) as [Float]).map(Double.init)
-    let check = session.verifying { () -> (error: Double, tolerance: Double) in
-      let decay = pow(Self.a, Double(iterations))
-      let expected = (0..<64).map { residue in
-        let base = Double(residue) / 64
-        let chainsSum = (0..<chains).reduce(0.0) { $0 + Self.c + decay * (base + Double($1) - Self.c) }
-        return Double(width) * chainsSum
-      }
-      // Each step rounds once (unit u); the chain damps old errors by a, so a chain's error stays
-      // below u·max|x| / (1 − a); the final sum of chains·width terms adds a few u of its own.
-      let u = dtype == .float64 ? 0x1p-53 : 0x1p-24
-      let lanes = Double(chains * width)
-      let largest = max(Self.c, Double(chains))
-      let bound = lanes * u * largest / (1 - Self.a) + lanes * u * (expected.max() ?? 0)
-      var worst = 0.0
-      for (gid, value) in values.enumerated() {
-        let truth = expected[gid % 64]
-        worst = max(worst, abs(value - truth) / truth)
-      }
-      return (worst, 2 * bound / (expected.min() ?? 1))
-    }
+    let check = session.verifying { closedFormCheck(values, dtype: dtype, width: width) }
     session.advance()
     return Result(dtype: dtype, width: width, gflops: gflops, maxRelativeError: check.error, tolerance: check.tolerance)
+  }
+
+  /// The largest relative error of each work-item's sum of chains against the closed form
+  /// x = c + aᵏ(x₀ − c) (per value of gid % 64), and the chain's rounding-error bound.
+  func closedFormCheck(_ values: [Double], dtype: DType, width: Int) -> (error: Double, tolerance: Double) {
+    let decay = pow(Self.a, Double(iterations))
+    // Lane l of each chain starts l/64 above the chain's x₀ (see PeakKernelSource).
+    let laneOffsets = Double(width * (width - 1) / 2) / 64
+    let expected = (0..<64).map { residue in
+      let base = Double(residue) / 64
+      let chainsSum = (0..<chains).reduce(0.0) { $0 + Self.c + decay * (base + Double($1) - Self.c) }
+      return Double(width) * chainsSum + Double(chains) * decay * laneOffsets
+    }
+    // Each step rounds once (unit u); the chain damps old errors by a, so a chain's error stays
+    // below u·max|x| / (1 − a); the final sum of chains·width terms adds a few u of its own.
+    let u = dtype == .float64 ? 0x1p-53 : 0x1p-24
+    let lanes = Double(chains * width)
+    let largest = max(Self.c, Double(chains))
+    let bound = lanes * u * largest / (1 - Self.a) + lanes * u * (expected.max() ?? 0)
+    var worst = 0.0
+    for (gid, value) in values.enumerated() {
+      let truth = expected[gid % 64]
+      worst = max(worst, abs(value - truth) / truth)
+    }
+    return (worst, 2 * bound / (expected.min() ?? 1))
   }
 }

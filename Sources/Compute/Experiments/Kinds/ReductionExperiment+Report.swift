@@ -39,6 +39,7 @@ extension ReductionExperiment {
       summary +=
         "On this CPU device local memory is ordinary cache and each barrier costs a pass over the group's work-items, so the tree needs work per work-item to pay off; what it avoids is the serialised atomics and the counter's cache line bouncing between cores. "
     }
+    if let hierarchyNote { summary += hierarchyNote + " " }
     summary +=
       "For tiled vs naive matrix multiply, the other use of local memory, run the matmul job with kernel naive and kernel tiled."
     return ExperimentReport(

@@ -9,7 +9,10 @@
 struct ReductionExperiment: Experiment {
   static let kind = ExperimentKind.reduction
   static let parameters: [JobParameter] = [
-    .int("n", default: 1 << 22, min: 1, max: 1 << 26, unit: "elements", "float32 values summed (uniform in [0, 1))"),
+    .int(
+      "n", default: nil, min: 1, max: 1 << 28, unit: "elements",
+      "float32 values summed (uniform in [0, 1)); default: a power of two ≥ 4× the device's last-level cache (L2 on a GPU) in bytes, so the tree reads from DRAM, or less when the memory budget caps it (the summary says so)"
+    ),
     .int(
       "group_size", default: 256, min: 2, max: 1024, allowed: [2, 4, 8, 16, 32, 64, 128, 256, 512, 1024],
       "work-items per group of the tree (capped at what the device allows)"),
@@ -25,7 +28,25 @@ struct ReductionExperiment: Experiment {
     .device,
   ]
 
+  static func machineDefault(
+    for name: String, environment: ExperimentEnvironment, values: [String: JobValue]
+  ) -> JobValue? {
+    guard name == "n" else { return sharedMachineDefault(for: name, environment: environment) }
+    guard case .int(let device) = values["device"] else { return .int(1 << 22) }
+    return .int(defaultN(device: device, environment: environment).n)
+  }
+
+  /// 4× the device's last-level cache in floats (a power of two), capped to fit (then not a power of two).
+  static func defaultN(device: Int, environment: ExperimentEnvironment) -> (n: Int, capped: String?) {
+    guard let profile = environment.profile(device) else { return (1 << 22, nil) }
+    return environment.fittingDefault(
+      wanted: profile.streamingElements(elementBytes: 4), cap: 1 << 28, hostBytesPerElement: 4,
+      deviceBytesPerElement: 5, largestBufferBytesPerElement: 4, device: device)  // 4 + 8 per 64 for partial sums
+  }
+
   let n: Int
+  /// Which level of the memory hierarchy the input measured.
+  let hierarchyNote: String?
   let groupSize: Int
   let perItem: Int
   let useInt64: Bool
@@ -44,6 +65,14 @@ struct ReductionExperiment: Experiment {
     seed = UInt64(parameters.int("seed"))
     let device = parameters.int("device")
     bytesPerSecondEstimate = environment.deviceBytesPerSecond(device)
+    let bytes = 4 * parameters.int("n")
+    let fitted = Self.defaultN(device: device, environment: environment)
+    let capped = fitted.capped.flatMap { fitted.n == parameters.int("n") ? $0 : nil }
+    hierarchyNote = environment.profile(device).map {
+      DeviceProfile.hierarchyNote(
+        workingSet: bytes, what: "the input", cacheBytes: $0.lastLevelCacheBytes, source: $0.lastLevelCacheSource)
+        + (capped.map { " " + $0.prefix(1).uppercased() + $0.dropFirst() + "; raise the server's --memory-budget to measure DRAM." } ?? "")
+    }
     let extensions =
       environment.openCL.devices.indices.contains(device)
       ? (try? environment.openCL.devices[device].extensions) ?? [] : []
@@ -67,8 +96,8 @@ struct ReductionExperiment: Experiment {
     let atomics = Double(repeats + 1) * Double(n) / ExperimentCost.Rates.scatteredAccessesPerSecond
     let tree = Double(repeats + 1) * 4 * Double(n) / bytesPerSecondEstimate
     return ExperimentCost(
-      memoryBytes: 12 * n, seconds: atomics + tree, progressUnits: 1 + 2 * (repeats + 1) + 1, sizeField: "n",
-      largestDeviceBufferBytes: 4 * n)
+      memoryBytes: 4 * n, seconds: atomics + tree, progressUnits: 1 + 2 * (repeats + 1) + 1, sizeField: "n",
+      largestDeviceBufferBytes: 4 * n, deviceMemoryBytes: 4 * n + 8 * max(n / 64, 1))
   }
 
   func run(_ session: ExperimentSession) throws -> ExperimentReport {
@@ -77,6 +106,7 @@ struct ReductionExperiment: Experiment {
       var generator = SplitMix64(seed: seed)
       return (0..<n).map { _ in Float(generator.next() >> 40) * 0x1p-24 }
     }
+    session.inspect("input", input)
     // Exact in float64: every value is a multiple of 2⁻²⁴ below 1, and n < 2²⁹.
     let exact = session.verifying { input.reduce(0.0) { $0 + Double($1) } }
     let inBuffer = try session.buffer(bytes: 4 * n, access: .readOnly)

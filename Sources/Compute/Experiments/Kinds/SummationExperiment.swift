@@ -61,6 +61,7 @@ struct SummationExperiment: Experiment {
 
   func run(_ session: ExperimentSession) throws -> ExperimentReport {
     let data = session.setup { makeData() }
+    if distribution != "tenth" { session.inspect("data", data) }  // one value is that distribution's point
     session.advance()
     return try data.withUnsafeBufferPointer { data in try run(data, session: session) }
   }

@@ -15,5 +15,7 @@ extension JobService {
     var retainedJobs = 1000
     /// Longest wait for `Prefer: wait=N` and `?wait=N`, in seconds. Default 60.
     var maximumWaitSeconds = 60.0
+    /// Directories searched first for the CUDA libraries (`--cuda-library-path`). Default none.
+    var cudaLibraryPaths: [String] = []
   }
 }

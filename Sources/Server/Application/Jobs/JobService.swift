@@ -28,9 +28,11 @@ final class JobService: Sendable {
   let catalog: JobCatalog
   /// The device catalog, read once (OpenCL enumeration is slow).
   let devices: DeviceCatalog
+  /// Tuned configurations of the `auto` kernel, loaded from the store at start.
+  let tuning: TuningTable
   /// Questions whose answers link each kind (by kind name).
   let questionsByKind: [String: [Int]]
-  private let logger: Logger
+  let logger: Logger
   private let metrics: ServerMetrics
   /// The stored form of a failure (a problem object), from the application's error mapping.
   private let describe: @Sendable (any Error) -> JSONValue
@@ -49,13 +51,25 @@ final class JobService: Sendable {
     self.logger = logger
     self.describe = describe
     self.render = render
-    let matmul = MatmulRunner(configuration: .init(limits: configuration.limits))
+    let matmul = MatmulRunner(
+      configuration: .init(limits: configuration.limits), cuda: CUDABackend(libraryPaths: configuration.cudaLibraryPaths))
     pool = WorkerPool(
       configuration: .init(queueCapacity: configuration.queueCapacity, jobTimeout: .seconds(configuration.jobTimeoutSeconds)))
     devices = matmul.deviceCatalog()
     let experiments = ExperimentRunner(
-      configuration: .init(memoryBudgetBytes: configuration.limits.memoryBudgetBytes), openCL: matmul.openCL)
-    catalog = JobCatalog(matmul: matmul, experiments: experiments)
+      configuration: .init(memoryBudgetBytes: configuration.limits.memoryBudgetBytes), openCL: matmul.openCL,
+      cuda: matmul.cuda)
+    self.tuning = matmul.tuning
+    catalog = JobCatalog(matmul: matmul, experiments: experiments) { [store, logger] entry in
+      do {
+        try store.saveTunedConfiguration(
+          deviceKey: entry.deviceKey, dtype: entry.dtype.rawValue, sizeClass: entry.sizeClass.rawValue,
+          entry: JSONValue(encoding: entry))
+      } catch {
+        logger.error("could not store the tuned configuration of \(entry.deviceKey): \(error)")
+      }
+    }
+    Self.loadTunedConfigurations(from: store, into: matmul.tuning, logger: logger)
     var questions: [String: [Int]] = [:]
     for question in corpus.questions {
       for kind in Set(question.experiments.map(\.kind)) { questions[kind, default: []].append(question.id) }
@@ -63,6 +77,25 @@ final class JobService: Sendable {
     questionsByKind = questions
     if !devices.openCL.available {
       logger.warning("OpenCL backend unavailable: \(devices.openCL.reason ?? "no platform")")
+    }
+    if !devices.cuda.available {
+      logger.info("CUDA backend unavailable: \(devices.cuda.reason ?? "no driver")")
+    }
+  }
+
+  /// Puts the stored tuned configurations into `table`; an entry that no longer decodes (written
+  /// by another version) is skipped with a warning.
+  static func loadTunedConfigurations(from store: Store, into table: TuningTable, logger: Logger) {
+    do {
+      for text in try store.tunedConfigurations() {
+        do {
+          table.record(try JSONDecoder().decode(TuningTable.Entry.self, from: Data(text.utf8)))
+        } catch {
+          logger.warning("skipped a stored tuned configuration that does not decode: \(error)")
+        }
+      }
+    } catch {
+      logger.error("could not read the tuned configurations: \(error)")
     }
   }
 
@@ -196,6 +229,7 @@ final class JobService: Sendable {
         record = try store.updateJob(id: id, .failed(error: describe(error)))
       }
       publishStatus(record)
+      if record.status == .succeeded { keepRecord(of: record) }
       if let started = record.startedAt, let finished = record.finishedAt {
         metrics.recordJob(kind: record.kind, status: record.status.rawValue, seconds: finished.timeIntervalSince(started))
       }

@@ -32,9 +32,11 @@ struct QuestionResponse: Encodable {
   var exercises: [ExerciseLink]
   var beyondSeed: Bool
   var related: [RelatedLink]
+  /// The answer's numeric claims, each checked against this machine's latest run.
+  var claims: [JSONValue]
 
   enum CodingKeys: String, CodingKey {
-    case id, slug, title, topics, keywords, experiments, exercises, related
+    case id, slug, title, topics, keywords, experiments, exercises, related, claims
     case beyondSeed = "beyond_seed"
     case answerMarkdown = "answer_markdown"
     case answerHTML = "answer_html"

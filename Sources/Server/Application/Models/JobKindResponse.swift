@@ -14,6 +14,7 @@ struct JobKindResponse {
 
   var json: JSONValue {
     guard case .object(var members) = JSONValue(encoding: info) else { return .null }
+    members["reason"] = info.reason.map(JSONValue.string) ?? .null  // present, null when the kind runs
     members["questions"] = .array(questions.map(JSONValue.int))
     members["href"] = .string("/jobs/\(info.kind)")
     return .object(members.sortedByKey())

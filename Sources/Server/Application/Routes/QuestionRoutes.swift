@@ -8,6 +8,7 @@ extension Application {
     let store = self.store
     let metrics = self.metrics
     let searchBodies = self.searchBodies
+    let jobs = self.jobs
     router.getBlocking("/questions") { request, _ in
       let parameters = try QueryParameters(request: request)
       if let text = try parameters.text() {
@@ -24,13 +25,14 @@ extension Application {
           offset: try parameters.offset()
         ).json)
     }
-    router.get("/questions/{id}") { request, context in
+    router.getBlocking("/questions/{id}") { request, context in
       let key = context.parameters["id"] ?? ""
       guard let question = Int(key).flatMap({ store.question(id: $0) }) ?? store.question(slug: key) else {
         throw Problem.notFound("No question with id or slug \(key); GET /questions lists them.")
       }
+      let claims = ClaimCheck.evaluate(question.claims, jobs: jobs)
       return Negotiation.respond(to: request) {
-        QuestionPage(question: question, related: store.resolve(question.related)).response()
+        QuestionPage(question: question, related: store.resolve(question.related), claims: claims).response()
       } json: {
         .json(
           QuestionResponse(
@@ -38,7 +40,7 @@ extension Application {
             answerHTML: question.answerHTML, topics: question.topics, keywords: question.keywords,
             experiments: question.experiments.map(ExperimentLink.init),
             exercises: question.exercises.map(ExerciseLink.init), beyondSeed: question.beyondSeed,
-            related: store.resolve(question.related).map(RelatedLink.init)))
+            related: store.resolve(question.related).map(RelatedLink.init), claims: claims.map(\.json)))
       }
     }
   }

@@ -9,6 +9,8 @@ import Store
 struct QuestionPage {
   var question: Question
   var related: [RelatedEntry]
+  /// The answer's claims, checked against this machine's latest runs.
+  var claims: [ClaimCheck] = []
 
   func response() -> HTTPResponse {
     let layout = PageLayout(
@@ -35,7 +37,42 @@ struct QuestionPage {
         EntryParts.aside(&grid, related: related, keywords: question.keywords)
       }
       experiments(&main)
+      claimsSection(&main)
       exercises(&main)
+    }
+  }
+
+  /// Each numeric claim of the answer with what this machine's latest run says of it, and a Run
+  /// button (by `experiment.js`) to measure it again.
+  private func claimsSection(_ html: inout HTML) {
+    guard !claims.isEmpty else { return }
+    html.element("section", ["id": "claims", "class": "experiments claims", "aria-labelledby": "claims-title"]) { section in
+      section.element("h2", ["id": "claims-title"], text: "Claims checked here")
+      section.element(
+        "p", ["class": "muted"],
+        text: "Each claim of this answer beside the latest run of its experiment on this machine. Run one, then reload to check it again.")
+      for (index, check) in claims.enumerated() {
+        let claim = check.claim
+        section.element(
+          "article",
+          ["class": "experiment claim claim-\(check.status.rawValue)", "id": "claim-\(index + 1)", "data-kind": claim.kind,
+           "data-params": Self.json(claim.params), "data-title": "Claim \(index + 1)"]
+        ) { article in
+          article.element("blockquote", text: claim.text)
+          article.element("p") { p in
+            let label: String
+            switch check.status {
+            case .holds: label = "Holds here"
+            case .contradicted: label = "Contradicted here"
+            case .notMeasured: label = "Not measured here"
+            }
+            p.element("strong", ["class": "claim-status"], text: label)
+            p.text(": \(check.reason). ")
+            if let record = check.recordID { p.link("/records/\(record)", text: "The run") }
+          }
+          article.element("p", ["class": "muted"], text: "Tested by \(claim.kind) → \(claim.figure), \(claim.rangeText)\(claim.deviceType.map { " on a \($0.uppercased()) device" } ?? "").")
+        }
+      }
     }
   }
 

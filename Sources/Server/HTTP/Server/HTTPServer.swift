@@ -43,9 +43,12 @@ public final class HTTPServer: Sendable {
     self.responder = responder
     self.logger = logger
     let fdLimit = System.raiseFileDescriptorLimit()
-    // libdispatch itself needs descriptors: running out kills the process, so keep a reserve.
+    // Each loop below takes two descriptors (epoll, eventfd); the database, OpenCL and the logs
+    // hold some already. Beyond those, keep a reserve for job files and for libdispatch, which
+    // kills the process when it cannot get a descriptor it needs.
+    let held = (System.openDescriptorCount() ?? 16) + 2 * max(1, configuration.loopCount)
     let reserve = min(256, max(16, fdLimit / 4))
-    self.maxConnections = max(1, min(configuration.maxConnections, fdLimit - reserve))
+    self.maxConnections = max(1, min(configuration.maxConnections, fdLimit - held - reserve))
     var loops: [ConnectionLoop] = []
     let open = self.open
     let box = WeakServer()
@@ -77,6 +80,12 @@ public final class HTTPServer: Sendable {
       throw SocketError(operation: "listen on \(configuration.host):\(configuration.port)", errno: cs_errno())
     }
     for loop in loops { loop.start() }
+    // libdispatch creates its timer descriptor (timerfd) on the first timer armed in the process,
+    // and traps (SIGILL) when it cannot. The accept pause below is a timer armed precisely when
+    // descriptors have run out, so arm one now, while they have not, and let it fire.
+    let armed = DispatchSemaphore(value: 0)
+    acceptQueue.asyncAfter(deadline: .now() + 0.001) { armed.signal() }
+    _ = armed.wait(timeout: .now() + 1)
     let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: acceptQueue)
     source.setEventHandler { [self] in acceptConnections() }
     source.setCancelHandler { Glibc.close(fd) }

@@ -22,6 +22,19 @@ public enum System {
     return Int(clamping: limit.rlim_cur)
   }
 
+  /// Descriptors this process has open now (the entries of /proc/self/fd, less the one that
+  /// lists them); nil where that folder does not exist.
+  public static func openDescriptorCount() -> Int? {
+    guard let directory = opendir("/proc/self/fd") else { return nil }
+    defer { closedir(directory) }
+    var count = 0
+    while let entry = readdir(directory) {
+      let first = withUnsafeBytes(of: entry.pointee.d_name) { $0.first ?? 0 }
+      if first != UInt8(ascii: ".") { count += 1 }
+    }
+    return max(0, count - 1)
+  }
+
   /// Monotonic time in seconds.
   @inline(__always)
   public static func monotonicSeconds() -> Double {
