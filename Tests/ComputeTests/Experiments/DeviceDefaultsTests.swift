@@ -61,6 +61,11 @@ import Testing
     for kind in ExperimentKind.allCases where (kind.openCL != .required || openCLAvailable) && !kind.needsCUDA {
       let used = try runner.validate(kind, parameters: [:])
       #expect(!used.values.isEmpty, "\(kind)")
+      // Every target the kind offers, each with its own defaults.
+      let targets = kind.parameters.first { $0.name == "target" }?.allowed ?? []
+      for case .string(let target) in targets where target == "cpu" || target == "host" || openCLAvailable {
+        _ = try runner.validate(kind, parameters: ["target": .string(target)])
+      }
     }
     let cpu = try runner.validate(.bandwidth, parameters: ["target": .string("cpu")])
     // 4 × 320 MiB / 8 = 167772160 wanted; capped by the 1 GiB budget (3 arrays and the 24 MiB dgemm).

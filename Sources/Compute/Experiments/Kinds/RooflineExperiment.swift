@@ -38,7 +38,11 @@ struct RooflineExperiment: Experiment {
       let last = onDevice ? environment.profile(device)?.lastLevelCacheBytes ?? (4 << 20) : environment.host.cacheLevels.last?.bytes ?? environment.host.lastLevelCacheBytes
       let wanted = max(4 * last, 64 << 20)
       let fit = onDevice
-        ? environment.fittingDefault(wanted: wanted / 4, cap: 1 << 30, hostBytesPerElement: 0, deviceBytesPerElement: 4, largestBufferBytesPerElement: 4, device: device).n * 4
+        // The buffer is filled from a host array of the same size: 4 bytes an element on the host too.
+        ? environment.fittingDefault(
+          wanted: wanted / 4, cap: 1 << 30, hostBytesPerElement: 4, deviceBytesPerElement: 4,
+          largestBufferBytesPerElement: 4, reservedBytes: 64 << 20, device: device
+        ).n * 4
         : environment.fittingDefault(wanted: wanted / 8, cap: 1 << 28, hostBytesPerElement: 8, reservedBytes: 3 * 2048 * 2048 * 8).n * 8
       return .int(max(1, fit >> 20))
     case "target": break
