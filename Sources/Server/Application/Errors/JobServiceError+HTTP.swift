@@ -19,6 +19,10 @@ extension JobServiceError: HTTPResponseError {
       Problem(
         status: .conflict, detail: "The job has already finished (\(status)).",
         extensions: ["job_status": .string(status)])
+    case .cancelInProgress(let status):
+      Problem(
+        status: .conflict, detail: "Another request is already cancelling the job (\(status)); GET /jobs/{id} tells when it stops.",
+        extensions: ["job_status": .string(status)])
     }
   }
 }

@@ -293,16 +293,18 @@ final class JobService: Sendable {
   }
 
   /// Cancels a queued job at once and signals a running one; waits up to about a second for a
-  /// running one to stop. A finished job is ``JobServiceError/alreadyFinished(status:)``.
+  /// running one to stop. A finished job is ``JobServiceError/alreadyFinished(status:)``; a job
+  /// another cancel is stopping, ``JobServiceError/cancelInProgress(status:)``.
   func cancel(_ id: String) async throws -> JobRecord {
     let current = try await job(id)
     guard !current.status.isFinished else { throw JobServiceError.alreadyFinished(status: current.status.rawValue) }
     // One cancel per job does the cancelling; a concurrent second one is told it came too late
-    // (409 once the first has finished it), so two clients never both hear "I cancelled it".
+    // (409, whether or not the first has stopped the job yet), so two clients never both hear
+    // "I cancelled it", however long the job takes to stop.
     guard cancelling.withLock({ $0.insert(id).inserted }) else {
       let job = try await waitForFinish(id, seconds: 1.5)
       if job.status.isFinished { throw JobServiceError.alreadyFinished(status: job.status.rawValue) }
-      return job
+      throw JobServiceError.cancelInProgress(status: job.status.rawValue)
     }
     defer { cancelling.withLock { _ = $0.remove(id) } }
     switch pool.cancel(id: id) {

@@ -9,4 +9,6 @@ enum JobServiceError: Error, Sendable, Equatable {
   case idempotencyConflict
   /// A cancel for a job that has already finished, in the status it ended with.
   case alreadyFinished(status: String)
+  /// A cancel for a job that another cancel is already stopping, in its current status.
+  case cancelInProgress(status: String)
 }
