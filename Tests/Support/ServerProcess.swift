@@ -32,13 +32,22 @@ public final class ServerProcess: @unchecked Sendable {  // used by one test at 
     process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
     process.standardError = errorPipe
     process.standardOutput = FileHandle.nullDevice
-    errorPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
-      let data = handle.availableData
-      guard let self, !data.isEmpty else { return }
-      self.logLock.withLock { self.logText += String(decoding: data, as: UTF8.self) }
+    // The server's log is read on a thread of its own with blocking reads, not by a Dispatch
+    // readability handler: when CPU-heavy suites hold Dispatch's threads, a handler could wait
+    // longer than the start deadline and an idle server look as if it never started.
+    let reading = errorPipe.fileHandleForReading
+    Thread.detachNewThread { [weak self] in
+      var buffer = [UInt8](repeating: 0, count: 4096)
+      while true {
+        let count = read(reading.fileDescriptor, &buffer, buffer.count)
+        if count < 0 && errno == EINTR { continue }
+        guard count > 0, let self else { return }
+        let text = String(decoding: buffer[..<count], as: UTF8.self)
+        self.logLock.withLock { self.logText += text }
+      }
     }
     try process.run()
-    let deadline = Date().addingTimeInterval(30)
+    let deadline = Date().addingTimeInterval(90)
     while Date() < deadline {
       if let match = log.range(of: #"listening on http://[^:]+:(\d+)"#, options: .regularExpression) {
         let text = log[match]

@@ -4,7 +4,9 @@ import Testing
 @testable import Compute
 
 /// The tunable kernel behind `kernel: "auto"`, and its tuner, on PoCL's CPU device.
-@Suite(.enabled(if: openCLAvailable, "needs an OpenCL device (PoCL here)"))
+// Serialized: each case compiles a PoCL program (seconds of LLVM on one thread); run side by
+// side they would hold every cooperative thread of a 2-core machine at once.
+@Suite(.serialized, .enabled(if: openCLAvailable, "needs an OpenCL device (PoCL here)"))
 struct XgemmTests {
   static var device: OpenCL.DeviceInfo { sharedRunner.openCL.devices[sharedRunner.openCL.defaultDeviceIndex ?? 0].info }
 
