@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 N="${BENCH_N:-1024}"
 REPEATS="${BENCH_REPEATS:-5}"
-BIN=.build/release/hpclab
+BIN="${HPCLAB_BIN:-.build/release/hpclab}"
 [ -x "$BIN" ] || swift build -c release --product hpclab >/dev/null
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT

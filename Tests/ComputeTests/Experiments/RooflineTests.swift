@@ -6,7 +6,9 @@ import Testing
 @Suite("Roofline and the figure catalog")
 struct RooflineTests {
   @Test func theHostRooflineMeasuresEachLevelAndVerifiesTheReads() throws {
-    let outcome = try ExperimentRunner().run(.roofline, parameters: ["target": .string("host"), "repeats": .int(1)])
+    let outcome = try ExperimentRunner().run(.roofline, parameters: [
+      "target": .string("host"), "repeats": .int(1), "memory_mib": .int(64), "gemm_n": .int(256),
+    ])
     #expect(outcome.verification.passed, "\(outcome.verification)")
     let names = Set(outcome.figures.map(\.name))
     #expect(names.isSuperset(of: ["float32_peak_gflops", "float64_peak_gflops", "dram_gb_s", "float64_ridge_intensity"]))
@@ -17,7 +19,7 @@ struct RooflineTests {
 
   @Test(.enabled(if: openCLAvailable)) func theDeviceRooflineReadsLocalL2AndGlobalMemory() throws {
     let outcome = try ExperimentRunner(openCL: sharedRunner.openCL).run(
-      .roofline, parameters: ["target": .string("opencl"), "repeats": .int(1)])
+      .roofline, parameters: ["target": .string("opencl"), "repeats": .int(1), "memory_mib": .int(64)])
     #expect(outcome.verification.passed, "\(outcome.verification)")
     for name in ["local_gb_s", "l2_gb_s", "global_gb_s", "float32_peak_gflops"] {
       #expect((outcome.figure(named: name)?.value ?? 0) > 0, "\(name)")

@@ -24,7 +24,7 @@ import TestSupport
     ("summation", #"{"max_n":20000,"points_per_decade":2,"repeats":1}"#),
     ("access", #"{"n":66,"array_mib":1,"max_stride":8192,"repeats":1}"#),
     ("vectorize", #"{"n":5003,"repeats":1}"#),
-    ("roofline", #"{"target":"host","threads":1,"repeats":1}"#),
+    ("roofline", #"{"target":"host","threads":1,"repeats":1,"memory_mib":64,"gemm_n":256}"#),
   ]
 
   @Test(arguments: small)
