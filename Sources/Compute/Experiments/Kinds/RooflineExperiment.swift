@@ -18,7 +18,7 @@ struct RooflineExperiment: Experiment {
     .int("threads", default: nil, min: 1, max: 1024, "host threads reading; default: the core count"),
     .int(
       "memory_mib", default: nil, min: 1, max: 65536, unit: "MiB",
-      "working set of the DRAM (host) or global-memory (device) read; default: 4× the last-level cache (the device's L2), at least 64 MiB, within the memory budget"
+      "working set of the DRAM (host) or global-memory (device) read, and the most any cache level reads; default: 4× the last-level cache (the device's L2), at least 64 MiB, within the memory budget"
     ),
     .int(
       "gemm_n", default: nil, min: 64, max: 8192,
@@ -88,7 +88,10 @@ struct RooflineExperiment: Experiment {
       cappedNote = memoryBytes < 4 * l2 ? "the global-memory working set (\(Format.bytes(memoryBytes))) is less than 4× the L2 (\(Format.bytes(l2)))" : nil
       levels = [
         Level(figure: "local_gb_s", name: "local memory", bytes: 0, isMemory: false),
-        Level(figure: "l2_gb_s", name: profile.isGPU ? "L2 cache" : "last-level cache", bytes: l2 / 2 / 64 * 64, isMemory: false),
+        // No cache level reads more than the global-memory working set asked for.
+        Level(
+          figure: "l2_gb_s", name: profile.isGPU ? "L2 cache" : "last-level cache",
+          bytes: max(min(l2 / 2, memoryBytes) / 64 * 64, 64), isMemory: false),
         Level(figure: "global_gb_s", name: "global memory", bytes: memoryBytes, isMemory: true),
       ]
       localFloats = [4096, 2048, 1024, 512, 256].first { $0 * 4 * 2 <= info.localMemoryBytes } ?? 256
@@ -101,7 +104,10 @@ struct RooflineExperiment: Experiment {
         ? [HostMachine.CacheLevel(level: 3, bytes: host.lastLevelCacheBytes, sharedBy: host.cores)] : host.dataCaches
       var levels: [Level] = caches.map { cache in
         // Half of each thread's share of the level, a multiple of 64 bytes per thread.
-        let perThread = max(cache.bytes / max(min(cache.sharedBy, threads), 1) / 2 / 64 * 64, 4096)
+        // No level reads more than the DRAM working set asked for (a small memory_mib keeps the
+        // whole run small; the DRAM figure is then flagged as cache-resident).
+        let share = cache.bytes / max(min(cache.sharedBy, threads), 1) / 2
+        let perThread = max(min(share, memoryBytes / threads) / 64 * 64, 4096)
         return Level(figure: cache.figure, name: cache.name, bytes: perThread * threads, isMemory: false)
       }
       let lastLevelTotal = host.cacheLevels.last?.bytes ?? host.lastLevelCacheBytes
