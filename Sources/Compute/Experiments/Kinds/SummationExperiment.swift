@@ -60,16 +60,23 @@ struct SummationExperiment: Experiment {
   }
 
   func run(_ session: ExperimentSession) throws -> ExperimentReport {
-    let data = session.setup { makeData() }
+    let data = try session.setup { try makeData(session) }
     if distribution != "tenth" { session.inspect("data", data) }  // one value is that distribution's point
     session.advance()
     return try data.withUnsafeBufferPointer { data in try run(data, session: session) }
   }
 
-  private func makeData() -> [Float] {
+  /// The data, generated in pieces of 2²² values with a cancellation check between them.
+  private func makeData(_ session: ExperimentSession) throws -> [Float] {
     if distribution == "tenth" { return [Float](repeating: 0.1, count: maxN) }
     var generator = SplitMix64(seed: seed)
-    return (0..<maxN).map { _ in Float(generator.next() >> 40) * 0x1p-24 }
+    var data: [Float] = []
+    data.reserveCapacity(maxN)
+    while data.count < maxN {
+      try session.check()
+      for _ in data.count..<min(data.count + (1 << 22), maxN) { data.append(Float(generator.next() >> 40) * 0x1p-24) }
+    }
+    return data
   }
 
   private func run(_ data: UnsafeBufferPointer<Float>, session: ExperimentSession) throws -> ExperimentReport {
@@ -82,12 +89,22 @@ struct SummationExperiment: Experiment {
     for n in sweep {
       try session.check()
       let prefix = UnsafeBufferPointer(rebasing: data[0..<n])
+      // Six passes over the prefix: a cancellation check before each, so a large n stops promptly.
       let (exact, exactlyKnown) = session.verifying { Self.exactSum(prefix) }
+      try session.check()
+      let naive = Double(Self.naive(prefix))
+      try session.check()
+      let kahan = Double(Self.kahan(prefix))
+      try session.check()
+      let pairwise = Double(Self.pairwise(prefix))
+      try session.check()
+      let naive64 = Self.naive64(prefix)
+      try session.check()
+      let reference = session.verifying { Self.compensated64(prefix) }
       points.append(
         Point(
-          n: n, naive: Double(Self.naive(prefix)), kahan: Double(Self.kahan(prefix)),
-          pairwise: Double(Self.pairwise(prefix)), naive64: Self.naive64(prefix),
-          reference: session.verifying { Self.compensated64(prefix) }, exact: exact, exactlyKnown: exactlyKnown))
+          n: n, naive: naive, kahan: kahan, pairwise: pairwise, naive64: naive64, reference: reference, exact: exact,
+          exactlyKnown: exactlyKnown))
       session.advance()
     }
 
