@@ -19,10 +19,38 @@ extension ExperimentRunner {
     try prepare(kind, parameters: parameters, environment: environment).parameters
   }
 
+  /// When the size parameter was left to its default and the run would exceed the time budget,
+  /// lowers it (by the ratio of the budget to the estimate, five times at most) until it fits, and
+  /// says so in a ``SanityFlag/Code/defaultCapped`` flag. A size a client gave is never changed:
+  /// it is refused by the budget check instead.
+  private func fittingTheTimeBudget(
+    _ experiment: any Experiment, values: inout [String: JobValue], raw: [String: JobValue],
+    implementation: any Experiment.Type, environment: ExperimentEnvironment
+  ) throws(ComputeError) -> (experiment: any Experiment, flag: SanityFlag?) {
+    let budget = configuration.timeBudgetSeconds
+    let field = experiment.cost.sizeField
+    guard experiment.cost.seconds > budget, raw[field] == nil, case .int(let original)? = values[field],
+      let parameter = implementation.parameters.first(where: { $0.name == field })
+    else { return (experiment, nil) }
+    let lowest: Int = if case .int(let minimum)? = parameter.minimum { minimum } else { 1 }
+    var current = experiment
+    var value = original
+    for _ in 0..<5 where current.cost.seconds > budget && value > lowest {
+      let scaled = Int(Double(value) * 0.8 * budget / current.cost.seconds)
+      value = max(scaled >= 4096 ? scaled / 1024 * 1024 : scaled, lowest)
+      values[field] = .int(value)
+      current = try implementation.init(JobParameters(values), environment: environment)
+    }
+    let flag = SanityFlag(
+      .defaultCapped, .info, subject: field,
+      "The default \(field) (\(original)) was lowered to \(value) so that the run fits the server's time budget of \(Format.number(budget)) s at a conservative estimate of this machine's speed; give \(field) to run another size.")
+    return (current, flag)
+  }
+
   /// Validation that also returns the experiment, ready to run.
   func prepare(
     _ kind: ExperimentKind, parameters raw: [String: JobValue], environment: ExperimentEnvironment
-  ) throws(ComputeError) -> (parameters: JobParameters, experiment: any Experiment) {
+  ) throws(ComputeError) -> (parameters: JobParameters, experiment: any Experiment, flags: [SanityFlag]) {
     let implementation = kind.implementation
     let declared = implementation.parameters
     let names = declared.map(\.name)
@@ -39,9 +67,12 @@ extension ExperimentRunner {
     if implementation.usesOpenCL(used) {
       try checkOpenCL(kind, used, implementation: implementation, environment: environment)
     }
-    let experiment = try implementation.init(used, environment: environment)
-    try checkBudgets(experiment.cost, used, environment: environment, usesOpenCL: implementation.usesOpenCL(used))
-    return (used, experiment)
+    let (experiment, capped) = try fittingTheTimeBudget(
+      try implementation.init(used, environment: environment), values: &values, raw: raw,
+      implementation: implementation, environment: environment)
+    let final = JobParameters(values)
+    try checkBudgets(experiment.cost, final, environment: environment, usesOpenCL: implementation.usesOpenCL(final))
+    return (final, experiment, capped.map { [$0] } ?? [])
   }
 
   private func checkOpenCL(

@@ -101,7 +101,7 @@ public final class ExperimentRunner: Sendable {
   ) throws(ComputeError) -> ExperimentOutcome {
     let watch = Stopwatch()
     let environment = self.environment
-    let (used, experiment) = try prepare(kind, parameters: parameters, environment: environment)
+    let (used, experiment, validationFlags) = try prepare(kind, parameters: parameters, environment: environment)
     try token.check()
     do {
       let runtime =
@@ -121,7 +121,7 @@ public final class ExperimentRunner: Sendable {
         return ExperimentOutcome(
           kind: kind, parameters: used, figures: report.figures, series: report.series,
           verification: report.verification, timings: timings, device: report.device, summary: report.summary,
-          flags: flags)
+          flags: validationFlags + flags)
       }
     } catch let error as ComputeError {
       throw error

@@ -20,6 +20,9 @@ public struct SanityFlag: Sendable, Codable, Equatable {
     case frequencyScaling = "frequency_scaling"
     /// Other processes kept the machine busy (load average above the cores, where /proc says).
     case machineLoad = "machine_load"
+    /// A default size was lowered to fit the server's time budget: the run measured a smaller
+    /// working set than the kind's rule for that default asks for.
+    case defaultCapped = "default_capped"
   }
 
   public enum Severity: String, Sendable, Codable {

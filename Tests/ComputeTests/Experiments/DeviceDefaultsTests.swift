@@ -74,6 +74,30 @@ import Testing
     #expect(capped.capped?.contains("memory budget") == true, "\(capped)")
   }
 
+  /// With a memory budget large enough not to cap them (as the GPU report's 16 GiB), the 4× rule's
+  /// sizes on a 320 MiB L3 would outrun the time budget: a default is lowered to fit and says so; a
+  /// size the client gave is refused, never changed.
+  @Test func aDefaultThatWouldOutrunTheTimeBudgetIsLoweredAndSaysSo() throws {
+    let runner = ExperimentRunner(
+      configuration: .init(memoryBudgetBytes: 16 << 30, timeBudgetSeconds: 60), openCL: sharedRunner.openCL,
+      host: Self.bigHost)
+    for kind in ExperimentKind.allCases where (kind.openCL != .required || openCLAvailable) && !kind.needsCUDA {
+      _ = try runner.validate(kind, parameters: [:])
+      let targets = kind.parameters.first { $0.name == "target" }?.allowed ?? []
+      for case .string(let target) in targets where target == "cpu" || target == "host" || openCLAvailable {
+        _ = try runner.validate(kind, parameters: ["target": .string(target)])
+      }
+    }
+    let wanted = 4 * (320 << 20) / 8
+    let (used, experiment, flags) = try runner.prepare(
+      .bandwidth, parameters: ["target": .string("cpu")], environment: runner.environment)
+    #expect(used.int("n") < wanted && experiment.cost.seconds <= 60, "\(used.int("n"))")
+    #expect(flags.map(\.code) == [.defaultCapped], "\(flags)")
+    #expect(flags.first?.message.contains("time budget") == true)
+    let error = computeError { try runner.validate(.bandwidth, parameters: ["target": .string("cpu"), "n": .int(wanted)]) }
+    #expect(error?.code == .memoryBudgetExceeded && error?.field == "n", "\(String(describing: error))")
+  }
+
   @Test func theBandwidthSummarySaysWhatWasCappedAndWhatItMeans() throws {
     let host = HostMachine(
       cpuName: "test host", cores: 2, lastLevelCacheBytes: 64 << 20, lastLevelCacheSource: "sysfs L3", pageBytes: 4096)
