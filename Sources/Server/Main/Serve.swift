@@ -144,6 +144,7 @@ struct Serve: AsyncParsableCommand {
   }
 
   func run() async throws {
+    BLASKernelChoice.restartIfOpenBLASFellBack()
     let levelName = try Environment.value(logLevel, "HPCLAB_LOG_LEVEL", default: "info")
     guard let level = Logger.Level(rawValue: levelName) else {
       throw ValidationError("Unknown log level \(levelName).")
@@ -156,6 +157,7 @@ struct Serve: AsyncParsableCommand {
     }
     var logger = Logger(label: "hpclab")
     logger.logLevel = level
+    if let note = BLASKernelChoice.restartNote { logger.notice("\(note)") }
     let application = try Application(configuration: config, logger: logger)
     try await application.run()
   }

@@ -1,9 +1,29 @@
 import Foundation
+import Compute
 import Testing
 import TestSupport
 
 /// The real binary as a process: what the operator sees.
 @Suite(.liveSockets) struct ServeProcessTests {
+  // Where OpenBLAS falls back to its oldest kernels on this CPU (as Debian 12's does on a recent
+  // Xeon), the served process has restarted with a set the CPU supports and says so in its log.
+  @Test func runsOpenBLASWithKernelsThisCPUSupports() async throws {
+    let server = try await ServerProcess.start()
+    let devices = try await get(server.port, "/devices")
+    let served = (devices.json?["blas"] as? [String: Any])?["corename"] as? String
+    let here = BLAS.info.corename
+    if let wanted = BLASKernelChoice.replacement(
+      corename: here, cpuFlags: BLASKernelChoice.cpuFlags(), environment: ProcessInfo.processInfo.environment)
+    {
+      #expect(served?.lowercased() == wanted.lowercased(), "\(served ?? "nil") (this test process: \(here ?? "nil"))")
+      #expect(server.log.contains("restarted with OPENBLAS_CORETYPE=\(wanted)"), "\(server.log)")
+    } else {
+      #expect(served == here)
+    }
+    server.signal(SIGTERM)
+    #expect(await server.waitForExit() == 0)
+  }
+
   @Test func answersHealthzAndServesTheIndexPage() async throws {
     let server = try await ServerProcess.start()
     let client = try TestClient(port: server.port)
