@@ -35,11 +35,12 @@ public enum BLASKernelChoice {
   }
 
   /// The first processor's flags in `/proc/cpuinfo` (empty where there is none).
-  public static func cpuFlags(cpuinfo: String? = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) -> Set<String> {
-    guard let line = cpuinfo?.split(separator: "\n").first(where: { $0.hasPrefix("flags") }),
-      let colon = line.firstIndex(of: ":")
-    else { return [] }
-    return Set(line[line.index(after: colon)...].split(separator: " ").map(String.init))
+  public static func cpuFlags() -> Set<String> {
+    cpuFlags(cpuinfo: HostMachine.readSmallFile("/proc/cpuinfo", limit: 1 << 16))
+  }
+
+  static func cpuFlags(cpuinfo: String?) -> Set<String> {
+    Set(HostMachine.cpuinfoField("flags", cpuinfo: cpuinfo)?.split(separator: " ").map(String.init) ?? [])
   }
 
   /// Replaces this process with itself, `OPENBLAS_CORETYPE` set, when ``replacement(corename:cpuFlags:environment:)``

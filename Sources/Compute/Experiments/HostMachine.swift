@@ -88,15 +88,21 @@ public struct HostMachine: Sendable, Codable, Equatable {
       let shared = readSmallFile(directory + "shared_cpu_list").map(cpuCount) ?? 1
       levels.append(CacheLevel(level: level, bytes: bytes, sharedBy: max(shared, 1)))
     }
-    let name =
-      readSmallFile("/proc/cpuinfo", limit: 1 << 16)?
-      .split(separator: "\n").first { $0.hasPrefix("model name") }?
-      .split(separator: ":", maxSplits: 1).last.map { String($0).trimmingSpaces } ?? "host CPU"
+    let name = cpuinfoField("model name") ?? "host CPU"
     return HostMachine(
       cpuName: name.isEmpty ? "host CPU" : name, cores: cores,
       lastLevelCacheBytes: best?.bytes ?? fallbackLastLevelCacheBytes,
       lastLevelCacheSource: best.map { "sysfs L\($0.level)" } ?? "fallback", pageBytes: page,
       dataCaches: levels.sorted { $0.level < $1.level })
+  }
+
+  /// The first processor's `field` in `/proc/cpuinfo` (its first 64 KiB), trimmed; nil where
+  /// there is no such file or field.
+  static func cpuinfoField(
+    _ field: String, cpuinfo: String? = readSmallFile("/proc/cpuinfo", limit: 1 << 16)
+  ) -> String? {
+    cpuinfo?.split(separator: "\n").first { $0.hasPrefix(field) }?
+      .split(separator: ":", maxSplits: 1).last.map { String($0).trimmingSpaces }
   }
 
   /// `"0-3,8"` → 5.

@@ -56,17 +56,22 @@ import Testing
     #expect(profile.lastLevelCacheBytes == 4325376)
   }
 
-  @Test func everyKindAcceptsItsDefaultsOnAHostWithA320MiBL3() throws {
-    let runner = ExperimentRunner(openCL: sharedRunner.openCL, host: Self.bigHost)
+  /// Every kind that runs here accepts `{}`, and `{"target": …}` for every target it offers (each
+  /// with its own defaults).
+  static func validateEveryDefault(_ runner: ExperimentRunner) throws {
     for kind in ExperimentKind.allCases where (kind.openCL != .required || openCLAvailable) && !kind.needsCUDA {
       let used = try runner.validate(kind, parameters: [:])
       #expect(!used.values.isEmpty, "\(kind)")
-      // Every target the kind offers, each with its own defaults.
       let targets = kind.parameters.first { $0.name == "target" }?.allowed ?? []
       for case .string(let target) in targets where target == "cpu" || target == "host" || openCLAvailable {
         _ = try runner.validate(kind, parameters: ["target": .string(target)])
       }
     }
+  }
+
+  @Test func everyKindAcceptsItsDefaultsOnAHostWithA320MiBL3() throws {
+    let runner = ExperimentRunner(openCL: sharedRunner.openCL, host: Self.bigHost)
+    try Self.validateEveryDefault(runner)
     let cpu = try runner.validate(.bandwidth, parameters: ["target": .string("cpu")])
     // 4 × 320 MiB / 8 = 167772160 wanted; capped by the 1 GiB budget (3 arrays and the 24 MiB dgemm).
     #expect(cpu.int("n") < 167_772_160 && cpu.int("n") >= 40_000_000, "\(cpu.int("n"))")
@@ -81,13 +86,7 @@ import Testing
     let runner = ExperimentRunner(
       configuration: .init(memoryBudgetBytes: 16 << 30, timeBudgetSeconds: 60), openCL: sharedRunner.openCL,
       host: Self.bigHost)
-    for kind in ExperimentKind.allCases where (kind.openCL != .required || openCLAvailable) && !kind.needsCUDA {
-      _ = try runner.validate(kind, parameters: [:])
-      let targets = kind.parameters.first { $0.name == "target" }?.allowed ?? []
-      for case .string(let target) in targets where target == "cpu" || target == "host" || openCLAvailable {
-        _ = try runner.validate(kind, parameters: ["target": .string(target)])
-      }
-    }
+    try Self.validateEveryDefault(runner)
     let wanted = 4 * (320 << 20) / 8
     let (used, experiment, flags) = try runner.prepare(
       .bandwidth, parameters: ["target": .string("cpu")], environment: runner.environment)
