@@ -20,6 +20,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
     .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
     .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+    .package(url: "https://github.com/vapor/postgres-nio", from: "1.25.0"),
   ],
   targets: [
     // MARK: System libraries (apt providers named; pkg-config finds the flags)
@@ -51,6 +52,15 @@ let package = Package(
       name: "Store",
       dependencies: ["Content", "JSON", "CSQLite", .product(name: "GRDB", package: "GRDB.swift")],
       path: "Sources/Store"),
+    // The fleet's job store and queue in PostgreSQL (`--database postgres://…`): jobs, leases,
+    // workers, LISTEN/NOTIFY. Knows jobs as the Store's records, nothing of HTTP or of compute.
+    .target(
+      name: "FleetStore",
+      dependencies: [
+        "Store", "JSON", .product(name: "PostgresNIO", package: "postgres-nio"),
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      path: "Sources/FleetStore"),
     .target(
       name: "Compute",
       dependencies: ["JSON", "AsyncBridge", "COpenBLAS", "COpenCL", "CCUDA"],
@@ -65,7 +75,7 @@ let package = Package(
     .target(
       name: "Application",
       dependencies: [
-        "HTTP", "Store", "Compute", "Content", "JSON", "AsyncBridge",
+        "HTTP", "Store", "FleetStore", "Compute", "Content", "JSON", "AsyncBridge",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "Metrics", package: "swift-metrics"),
         .product(name: "Prometheus", package: "swift-prometheus"),
@@ -75,7 +85,7 @@ let package = Package(
     .executableTarget(
       name: "hpclab",
       dependencies: [
-        "Application", "HTTP", "Store", "Content", "Compute", "CSQLite",
+        "Application", "HTTP", "Store", "FleetStore", "Content", "Compute", "CSQLite",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ],

@@ -64,12 +64,14 @@ public struct JobRecord: Sendable, Hashable, Identifiable {
   public var requestHash: String?
   /// The size of the stored result payload, or `nil` when there is none.
   public var resultPayloadBytes: Int?
+  /// Where the job ran on a fleet (`--database postgres://…`); `nil` in one process.
+  public var placement: JobPlacement?
 
   public init(
     id: String, kind: String, status: JobStatus, spec: JSONValue, progress: Double = 0,
     createdAt: Date, startedAt: Date? = nil, finishedAt: Date? = nil, timings: JSONValue? = nil,
     result: JSONValue? = nil, error: JSONValue? = nil, idempotencyKey: String? = nil,
-    requestHash: String? = nil, resultPayloadBytes: Int? = nil
+    requestHash: String? = nil, resultPayloadBytes: Int? = nil, placement: JobPlacement? = nil
   ) {
     self.id = id
     self.kind = kind
@@ -85,6 +87,7 @@ public struct JobRecord: Sendable, Hashable, Identifiable {
     self.idempotencyKey = idempotencyKey
     self.requestHash = requestHash
     self.resultPayloadBytes = resultPayloadBytes
+    self.placement = placement
   }
 
   /// The `error.detail` written by ``Store/recoverAfterRestart(at:)``.
@@ -108,6 +111,7 @@ extension JobRecord: Codable {
     case idempotencyKey = "idempotency_key"
     case requestHash = "request_hash"
     case resultPayloadBytes = "result_payload_bytes"
+    case placement = "fleet"
   }
 
   public init(from decoder: any Decoder) throws {
@@ -136,6 +140,7 @@ extension JobRecord: Codable {
     idempotencyKey = try container.decodeIfPresent(String.self, forKey: .idempotencyKey)
     requestHash = try container.decodeIfPresent(String.self, forKey: .requestHash)
     resultPayloadBytes = try container.decodeIfPresent(Int.self, forKey: .resultPayloadBytes)
+    placement = try container.decodeIfPresent(JobPlacement.self, forKey: .placement)
   }
 
   public func encode(to encoder: any Encoder) throws {
@@ -154,6 +159,46 @@ extension JobRecord: Codable {
     try container.encodeIfPresent(idempotencyKey, forKey: .idempotencyKey)
     try container.encodeIfPresent(requestHash, forKey: .requestHash)
     try container.encodeIfPresent(resultPayloadBytes, forKey: .resultPayloadBytes)
+    try container.encodeIfPresent(placement, forKey: .placement)
+  }
+}
+
+/// Where a fleet job is or was: the worker that holds (or last held) it, the device lane it
+/// leases there (`cpu`, `opencl:1`, `cuda:0`), how many times it was claimed, the fan-out group
+/// it belongs to, and where it was routed. JSON keys: `worker`, `worker_id`, `host`, `lane`, `device`,
+/// `attempts`, `max_attempts`, `group`, `route`.
+public struct JobPlacement: Sendable, Hashable, Codable {
+  public var worker: String?
+  public var workerID: String?
+  /// The machine (`--host-id`) whose device it leases.
+  public var host: String?
+  public var lane: String?
+  public var device: String?
+  public var attempts: Int
+  public var maxAttempts: Int
+  public var group: String?
+  /// The worker name or labels the job was routed to, as given.
+  public var route: String?
+
+  public init(
+    worker: String? = nil, workerID: String? = nil, host: String? = nil, lane: String? = nil, device: String? = nil, attempts: Int = 0,
+    maxAttempts: Int = 3, group: String? = nil, route: String? = nil
+  ) {
+    self.worker = worker
+    self.workerID = workerID
+    self.host = host
+    self.lane = lane
+    self.device = device
+    self.attempts = attempts
+    self.maxAttempts = maxAttempts
+    self.group = group
+    self.route = route
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case worker, host, lane, device, attempts, group, route
+    case workerID = "worker_id"
+    case maxAttempts = "max_attempts"
   }
 }
 

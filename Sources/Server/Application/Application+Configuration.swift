@@ -59,6 +59,21 @@ extension Application {
       get { jobs.cudaLibraryPaths }
       set { jobs.cudaLibraryPaths = newValue }
     }
+    /// The fleet's PostgreSQL (`postgres://…`); `nil` (the default): one process on SQLite.
+    public var databaseURL: String? {
+      get { jobs.databaseURL }
+      set { jobs.databaseURL = newValue }
+    }
+    /// Claims of a fleet job before it fails. Default 3.
+    public var maxAttempts: Int {
+      get { jobs.maxAttempts }
+      set { jobs.maxAttempts = newValue }
+    }
+    /// Seconds a fleet worker's lease lasts unless renewed. Default 15.
+    public var leaseSeconds: Double {
+      get { jobs.leaseSeconds }
+      set { jobs.leaseSeconds = newValue }
+    }
 
     public init() {}
   }

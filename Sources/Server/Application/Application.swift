@@ -1,5 +1,6 @@
 import AsyncBridge
 import Content
+import FleetStore
 import Foundation
 import HTTP
 import Logging
@@ -45,11 +46,14 @@ public final class Application: Sendable {
     case .unchanged: logger.info("corpus unchanged (\(corpus.contentHashHex)) from \(contentDirectory.path)")
     case .reloaded(let documents): logger.info("corpus loaded: \(documents) documents from \(contentDirectory.path)")
     }
+    let fleet = try configuration.databaseURL.map { url throws(FleetStoreError) in try FleetStore(url: url, logger: logger) }
     self.jobs = JobService(
       store: store, corpus: corpus, configuration: configuration.jobs, metrics: metrics, logger: logger,
-      describe: JobFailure.describe, render: { JobResponse($0).json })
-    try jobs.recover()
-    jobs.prune()
+      describe: JobFailure.describe, render: { JobResponse($0).json }, fleet: fleet)
+    if fleet == nil {
+      try jobs.recover()
+      jobs.prune()
+    }
   }
 
   /// Every route of the server, in one table: a newcomer finds where a request
@@ -63,6 +67,7 @@ public final class Application: Sendable {
     addTermRoutes(to: &router)
     addSearchRoutes(to: &router)
     addJobRoutes(to: &router)
+    addFleetRoutes(to: &router)
     addDeviceRoutes(to: &router)
     addTuningRoutes(to: &router)
     addRecordRoutes(to: &router)
@@ -117,18 +122,41 @@ public final class Application: Sendable {
     await DispatchTimers.prime()
     let server = try makeServer()
     let grace = Duration.milliseconds(Int(configuration.http.shutdownGracePeriod * 1000))
+    let fleetServices: [ServiceGroupConfiguration.ServiceConfiguration] =
+      jobs.fleet.map { [.init(service: FleetService(jobs: jobs, fleet: $0, logger: logger))] } ?? []
     let group = ServiceGroup(
       configuration: .init(
-        services: [
+        services: fleetServices + [
           .init(service: JobWorkersService(jobs: jobs, grace: grace)),
           .init(service: PruneService(jobs: jobs)),
           .init(service: HTTPServerService(server: server, logger: logger)),
         ],
         gracefulShutdownSignals: [.sigterm, .sigint],
         logger: logger))
+    if let fleet = jobs.fleet { logger.notice("jobs queue in the fleet's database \(fleet.address); hpclab worker runs them") }
     logger.info("hpclab serving; data in \(configuration.dataDirectory), pages from \(configuration.publicDirectory)")
     try await group.run()
     logger.info("stopped")
   }
 
+  /// `hpclab worker`: runs the fleet's jobs on this machine's devices until SIGTERM or SIGINT (or
+  /// idle for `exitWhenIdleSeconds`), then lets running jobs finish within the grace period and
+  /// gives back the rest.
+  public func runWorker(
+    name: String, host: String, labels: [String], leaseSeconds: Double, exitWhenIdleSeconds: Double?
+  ) async throws {
+    guard let fleet = jobs.fleet else { throw FleetStoreError.invalidURL("hpclab worker needs --database postgres://…") }
+    let worker = FleetWorker(
+      jobs: jobs, fleet: fleet,
+      options: .init(
+        name: name, host: host, labels: labels, leaseSeconds: leaseSeconds, exitWhenIdleSeconds: exitWhenIdleSeconds,
+        graceSeconds: configuration.http.shutdownGracePeriod),
+      logger: logger)
+    let group = ServiceGroup(
+      configuration: .init(
+        services: [.init(service: FleetWorkerService(worker: worker), successTerminationBehavior: .gracefullyShutdownGroup)],
+        gracefulShutdownSignals: [.sigterm, .sigint],
+        logger: logger))
+    try await group.run()
+  }
 }

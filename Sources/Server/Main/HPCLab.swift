@@ -6,6 +6,6 @@ struct HPCLab: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "hpclab",
     abstract: "An HTTP/1.1 server for HPC interview knowledge and BLAS/OpenCL experiments.",
-    subcommands: [Serve.self, Healthcheck.self, BenchSearch.self],
+    subcommands: [Serve.self, Worker.self, Healthcheck.self, BenchSearch.self],
     defaultSubcommand: Serve.self)
 }

@@ -1,6 +1,7 @@
 import Application
 import Compute
 import ArgumentParser
+import FleetStore
 import HTTP
 import Logging
 
@@ -74,6 +75,12 @@ struct Serve: AsyncParsableCommand {
     help:
       "Folders searched first for libcuda.so.1, libcublas/libcublasLt and libnvrtc, ':'-separated (env HPCLAB_CUDA_LIBRARY_PATH; default none: the loader's paths, then /usr/local/cuda/lib64).")
   var cudaLibraryPath: String?
+  @Option(
+    help:
+      "PostgreSQL for a fleet, postgres://user:password@host:port/database[?sslmode=disable|prefer|require]: jobs queue there and hpclab worker processes run them (env HPCLAB_DATABASE; default none: jobs run in this process, recorded in SQLite).")
+  var database: String?
+  @Option(help: "Claims of a fleet job before it fails, a worker that dies mid-job costing one (env HPCLAB_MAX_ATTEMPTS; default 3).")
+  var maxAttempts: Int?
 
   func makeConfiguration() throws -> Application.Configuration {
     var config = Application.Configuration()
@@ -137,6 +144,16 @@ struct Serve: AsyncParsableCommand {
     let problems = CUDABackend.checkLibraryPaths(cudaPaths)
     guard problems.isEmpty else { throw ValidationError(problems.joined(separator: "; ") + ".") }
     config.cudaLibraryPaths = cudaPaths
+    config.databaseURL = database ?? Environment.string("HPCLAB_DATABASE")
+    if let url = config.databaseURL {
+      do {
+        _ = try FleetDatabaseURL(parsing: url)
+      } catch {
+        throw ValidationError("--database: \(error)")
+      }
+    }
+    config.maxAttempts = try Environment.value(maxAttempts, "HPCLAB_MAX_ATTEMPTS", default: config.maxAttempts)
+    guard (1...100).contains(config.maxAttempts) else { throw ValidationError("--max-attempts must be 1 to 100.") }
     guard config.queueCapacity > 0, config.jobTimeoutSeconds > 0, config.memoryBudgetBytes > 0, config.maxDimension > 0,
       config.retentionDays > 0, config.retainedJobs > 0
     else { throw ValidationError("Job limits must be positive.") }
@@ -144,6 +161,13 @@ struct Serve: AsyncParsableCommand {
   }
 
   func run() async throws {
+    let (application, _) = try start()
+    try await application.run()
+  }
+
+  /// What `serve` and `worker` share: OpenBLAS's kernels, the log, the configuration, and the
+  /// application over them.
+  func start() throws -> (Application, Logger) {
     BLASKernelChoice.restartIfOpenBLASFellBack()
     let levelName = try Environment.value(logLevel, "HPCLAB_LOG_LEVEL", default: "info")
     guard let level = Logger.Level(rawValue: levelName) else {
@@ -158,7 +182,6 @@ struct Serve: AsyncParsableCommand {
     var logger = Logger(label: "hpclab")
     logger.logLevel = level
     if let note = BLASKernelChoice.restartNote { logger.notice("\(note)") }
-    let application = try Application(configuration: config, logger: logger)
-    try await application.run()
+    return (try Application(configuration: config, logger: logger), logger)
   }
 }

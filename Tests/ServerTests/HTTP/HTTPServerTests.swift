@@ -334,6 +334,24 @@ import TestSupport
     await server.stop()
   }
 
+  /// A client that asks to close (Python's urllib always does) still gets the whole stream:
+  /// the connection closes after the last chunk, not after the head. HTTP/1.0 gets the body
+  /// unframed, ended by the close.
+  @Test func streamsTheWholeBodyBeforeClosingWhenAskedToClose() async throws {
+    let server = try Self.start()
+    let client = try server.client()
+    try client.send("GET /stream HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+    let stream = try await client.readResponse()
+    #expect(stream.header("Connection") == "close")
+    #expect(stream.text == "data: 0\n\ndata: 1\n\ndata: 2\n\n")
+    #expect(await client.waitForClose())
+    let old = try server.client()
+    try old.send("GET /stream HTTP/1.0\r\n\r\n")
+    let unframed = String(decoding: try await old.readUntilClose(), as: UTF8.self)
+    #expect(unframed.hasSuffix("\r\n\r\ndata: 0\n\ndata: 1\n\ndata: 2\n\n"))
+    await server.stop()
+  }
+
   @Test func servesManyConcurrentConnections() async throws {
     let server = try Self.start()
     let port = server.port

@@ -23,6 +23,13 @@ extension JobServiceError: HTTPResponseError {
       Problem(
         status: .conflict, detail: "Another request is already cancelling the job (\(status)); GET /jobs/{id} tells when it stops.",
         extensions: ["job_status": .string(status)])
+    case .fleetRouting(let field, let why):
+      Problem(status: .unprocessableContent, detail: why, extensions: ["field": .string(field)])
+    case .noMatchingWorker(let asked, let live):
+      Problem(
+        status: .unprocessableContent,
+        detail: "No live worker matches \(asked); GET /workers lists them (\(live.isEmpty ? "none is live" : live.joined(separator: ", "))).",
+        extensions: ["field": .string("fleet"), "available": .array(live.map(JSONValue.string))])
     }
   }
 }

@@ -17,5 +17,11 @@ extension JobService {
     var maximumWaitSeconds = 60.0
     /// Directories searched first for the CUDA libraries (`--cuda-library-path`). Default none.
     var cudaLibraryPaths: [String] = []
+    /// The fleet's PostgreSQL (`--database`); `nil`: jobs run in this process on SQLite.
+    var databaseURL: String?
+    /// Claims of a fleet job before it fails (a worker that dies mid-job costs one). Default 3.
+    var maxAttempts = 3
+    /// Seconds a worker's lease on a job lasts unless renewed (every third of it). Default 15.
+    var leaseSeconds = 15.0
   }
 }

@@ -1,6 +1,7 @@
 import AsyncBridge
 import Compute
 import Content
+import FleetStore
 import Foundation
 import JSON
 import Logging
@@ -40,11 +41,16 @@ final class JobService: Sendable {
   private let render: @Sendable (JobRecord) -> JSONValue
   /// Jobs a `cancel` is working on now.
   private let cancelling = Mutex<Set<String>>([])
+  /// The fleet's job store (`--database`): jobs are queued there and run by `hpclab worker`
+  /// processes; `nil`: they run here, recorded in SQLite.
+  let fleet: FleetStore?
 
   init(
     store: Store, corpus: Corpus, configuration: Configuration, metrics: ServerMetrics, logger: Logger,
-    describe: @escaping @Sendable (any Error) -> JSONValue, render: @escaping @Sendable (JobRecord) -> JSONValue
+    describe: @escaping @Sendable (any Error) -> JSONValue, render: @escaping @Sendable (JobRecord) -> JSONValue,
+    fleet: FleetStore? = nil
   ) {
+    self.fleet = fleet
     self.store = store
     self.metrics = metrics
     self.configuration = configuration
@@ -147,6 +153,14 @@ final class JobService: Sendable {
     var job: JobRecord
     /// False when an `Idempotency-Key` returned an existing job.
     var isNew: Bool
+    /// A fan-out (`"fleet": "all"`): its group and every job of it (`job` is the first).
+    var fanOut: FanOut? = nil
+  }
+
+  /// The jobs one fan-out created, one per matching worker.
+  struct FanOut: Sendable {
+    var group: String
+    var jobs: [JobRecord]
   }
 
   /// Validates, records and queues a job of the named kind. `body` is the request's JSON (`nil`
@@ -156,6 +170,15 @@ final class JobService: Sendable {
     -> Submission
   {
     guard let kind = catalog[name] else { throw JobServiceError.unknownKind(name, known: catalog.names) }
+    let (routing, body) = try FleetRouting.split(body)
+    if let fleet {
+      return try await submit(
+        to: fleet, kind: kind, body: body, routing: routing, idempotencyKey: key, requestHash: requestHash)
+    }
+    if let field = routing.firstField {
+      throw JobServiceError.fleetRouting(
+        field: field, "\(field) routes a job to fleet workers; this server runs jobs itself (start it with --database postgres://… and run hpclab worker).")
+    }
     let prepared = try kind.prepare(json: body)
     return try await BlockingWork.run { [self] in
       let isRetry = try key.map { try store.job(idempotencyKey: $0) != nil } ?? false
@@ -258,7 +281,11 @@ final class JobService: Sendable {
 
   /// The job with this id.
   func job(_ id: String) async throws -> JobRecord {
-    try await BlockingWork.run { [self] in try jobNow(id) }
+    if let fleet {
+      guard let job = try await fleet.job(id: id) else { throw JobServiceError.jobNotFound(id) }
+      return job
+    }
+    return try await BlockingWork.run { [self] in try jobNow(id) }
   }
 
   /// The job with this id, read on the calling thread (for callers already off the loops).
@@ -269,7 +296,8 @@ final class JobService: Sendable {
 
   /// Recent jobs, newest first.
   func jobs(status: JobStatus?, limit: Int) async throws -> [JobRecord] {
-    try await BlockingWork.run { [self] in try store.jobs(status: status, limit: limit) }
+    if let fleet { return try await fleet.jobs(status: status, limit: limit) }
+    return try await BlockingWork.run { [self] in try store.jobs(status: status, limit: limit) }
   }
 
   /// The job once it has finished, or as it is after `seconds`, or when the caller is cancelled
@@ -277,6 +305,7 @@ final class JobService: Sendable {
   func waitForFinish(_ id: String, seconds: Double) async throws -> JobRecord {
     let current = try await job(id)
     guard !current.status.isFinished, seconds > 0 else { return current }
+    if fleet != nil { return try await waitForFleetJob(id, seconds: seconds) }
     let subscription = hub.subscribe(job: id, after: Int.max)
     if let stream = subscription.stream {
       await withTaskGroup(of: Void.self) { group in
@@ -307,6 +336,11 @@ final class JobService: Sendable {
       throw JobServiceError.cancelInProgress(status: job.status.rawValue)
     }
     defer { cancelling.withLock { _ = $0.remove(id) } }
+    if let fleet {
+      // Queued: cancelled in the database at once; running: its worker hears it and stops it.
+      _ = try await fleet.cancel(id: id, reason: "the job was cancelled")
+      return try await waitForFinish(id, seconds: 1.5)
+    }
     switch pool.cancel(id: id) {
     case .removedFromQueue, .signalledRunning:
       break
@@ -323,7 +357,7 @@ final class JobService: Sendable {
     hub.publish(job: job.id, name: "status", data: render(job).encoded(), isFinal: job.status.isFinished)
   }
 
-  fileprivate func publishProgress(_ id: String, _ fraction: Double) {
+  func publishProgress(_ id: String, _ fraction: Double) {
     let data: JSONValue = ["id": .string(id), "progress": .double((fraction * 1000).rounded() / 1000)]
     hub.publish(job: id, name: "progress", data: data.encoded())
   }

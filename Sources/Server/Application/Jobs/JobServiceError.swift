@@ -11,4 +11,9 @@ enum JobServiceError: Error, Sendable, Equatable {
   case alreadyFinished(status: String)
   /// A cancel for a job that another cancel is already stopping, in its current status.
   case cancelInProgress(status: String)
+  /// Fleet routing (`fleet`, `worker`, `labels`) on a server without `--database`, or a field of
+  /// it that is malformed (the field and why).
+  case fleetRouting(field: String, String)
+  /// A fan-out that matched no live worker (what was asked, and the workers there are).
+  case noMatchingWorker(String, live: [String])
 }

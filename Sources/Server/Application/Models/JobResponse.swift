@@ -14,6 +14,10 @@ struct JobResponse {
     var members: [(String, JSONValue)] = [
       ("created_at", .string(Self.format(job.createdAt))),
       ("error", job.error ?? .null),
+    ]
+    // On a fleet: the worker, device lane and attempts (absent when jobs run in this process).
+    if let placement = job.placement { members.append(("fleet", JSONValue(encoding: placement))) }
+    members += [
       ("finished_at", job.finishedAt.map { .string(Self.format($0)) } ?? .null),
       ("id", .string(job.id)),
       ("idempotency_key", job.idempotencyKey.map(JSONValue.string) ?? .null),

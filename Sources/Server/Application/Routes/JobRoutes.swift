@@ -1,5 +1,7 @@
 import JSON
+import AsyncBridge
 import Compute
+import FleetStore
 import Foundation
 import HTTP
 import Store
@@ -27,6 +29,11 @@ extension Application {
       try access.admitJob(from: context.remoteAddress)
       let submission = try await jobs.submit(
         kind: kind, body: body, idempotencyKey: key, requestHash: JobService.hash(request.body))
+      if let fanOut = submission.fanOut {
+        return .json(
+          FleetGroupResponse(group: fanOut.group, jobs: fanOut.jobs).json,
+          status: submission.isNew ? .accepted : .ok, headers: ["Location": "/fleet/\(fanOut.group)"])
+      }
       var job = submission.job
       let headers: HTTPHeaders = ["Location": "/jobs/\(job.id)"]
       if let wait {
@@ -43,8 +50,9 @@ extension Application {
       let status = try Self.statusFilter(request)
       let limit = try QueryParameters(request: request).limit(default: 50)
       let list = try await jobs.jobs(status: status, limit: limit)
+      let queue = await jobs.queueSnapshot()
       if Negotiation.wantsHTML(request) {
-        var response = JobsPage(jobs: list, status: status, queued: jobs.pool.queuedCount, running: jobs.pool.runningJobs)
+        var response = JobsPage(jobs: list, status: status, queued: queue.queued, running: queue.running)
           .response()
         response.headers.add("Vary", "Accept")
         return response
@@ -52,7 +60,7 @@ extension Application {
       return .json(
         .object([
           ("jobs", .array(list.map { JobResponse($0).json })), ("limit", .int(limit)),
-          ("queued", .int(jobs.pool.queuedCount)), ("running", .array(jobs.pool.runningJobs.map(JSONValue.string))),
+          ("queued", .int(queue.queued)), ("running", .array(queue.running.map(JSONValue.string))),
         ]))
     }
     router.get("/jobs/{id}") { request, context async throws in
@@ -72,8 +80,14 @@ extension Application {
     router.get("/jobs/{id}/events") { request, context async throws in
       try await Self.eventStream(jobs, id: context.parameters["id"] ?? "", request: request)
     }
-    router.getBlocking("/jobs/{id}/result") { request, context in
-      try Self.result(jobs, id: context.parameters["id"] ?? "", request: request)
+    if let fleet = jobs.fleet {
+      router.get("/jobs/{id}/result") { request, context async throws in
+        try await Self.fleetResult(jobs, fleet: fleet, id: context.parameters["id"] ?? "", request: request)
+      }
+    } else {
+      router.getBlocking("/jobs/{id}/result") { request, context in
+        try Self.result(jobs, id: context.parameters["id"] ?? "", request: request)
+      }
     }
   }
 
@@ -120,6 +134,8 @@ extension Application {
   static func eventStream(_ jobs: JobService, id: String, request: HTTPRequest) async throws -> HTTPResponse {
     let job = try await jobs.job(id)
     let lastEventID = request.headers["Last-Event-ID"].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+    // A job another server replica queued has no channel here yet: open one to hear its events.
+    if jobs.fleet != nil, !job.status.isFinished { jobs.hub.open(job: id) }
     let subscription = jobs.hub.subscribe(job: id, after: lastEventID)
     let snapshot = JobResponse(job).json.encoded()
     return HTTPResponse(
@@ -154,12 +170,37 @@ extension Application {
   /// cost a few hundred KB each, not the size of the matrix as JSON.
   static func result(_ jobs: JobService, id: String, request: HTTPRequest) throws -> HTTPResponse {
     let job = try jobs.jobNow(id)
+    return try result(job, file: jobs.store.resultPayloadURL(forJob: id).flatMap { FileHandle(forReadingAtPath: $0.path) }, request: request)
+  }
+
+  /// A fleet job's result: the payload is read from the database into an unlinked temporary
+  /// file, then served as a local one is.
+  static func fleetResult(_ jobs: JobService, fleet: FleetStore, id: String, request: HTTPRequest) async throws
+    -> HTTPResponse
+  {
+    let job = try await jobs.job(id)
+    var file: FileHandle? = nil
+    if job.status == .succeeded, let bytes = try await fleet.resultPayload(id: id) {
+      file = try await BlockingWork.run {
+        let path = jobs.store.configuration.dataDirectory.appendingPathComponent(".fleet-result-\(UUID().uuidString)").path
+        guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
+          throw Problem(status: .insufficientStorage, detail: "The result could not be staged on this server's disk.")
+        }
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        return FileHandle(forReadingAtPath: path)
+      }
+    }
+    return try result(job, file: file, request: request)
+  }
+
+  static func result(_ job: JobRecord, file: FileHandle?, request: HTTPRequest) throws -> HTTPResponse {
+    let id = job.id
     guard job.status == .succeeded else {
       throw Problem(
         status: .conflict, detail: "The job has no result: it is \(job.status.rawValue).",
         extensions: ["job_status": .string(job.status.rawValue)])
     }
-    guard let url = jobs.store.resultPayloadURL(forJob: id), let file = FileHandle(forReadingAtPath: url.path) else {
+    guard let file else {
       if job.resultPayloadBytes == nil {
         throw Problem(
           status: .gone, detail: "A \(job.kind) job keeps no result file; its result is in the job (GET /jobs/\(id)).")

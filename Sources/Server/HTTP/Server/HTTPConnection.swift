@@ -388,7 +388,9 @@ final class HTTPConnection {
     let waiters = streamWaiters
     streamWaiters = []
     for waiter in waiters { waiter.resume() }
-    if closeAfterFlush || (peerClosed && phase == .idle) {
+    // A stream's head is flushed before its body: a `Connection: close` stream closes once
+    // finishStream has queued its end, not after its head.
+    if (closeAfterFlush && phase != .streaming) || (peerClosed && phase == .idle) {
       close()
       return
     }

@@ -1,0 +1,170 @@
+import Compute
+import FleetStore
+import Foundation
+import JSON
+import Store
+
+/// The job service on a fleet: jobs are validated here, queued in PostgreSQL, claimed and run by
+/// `hpclab worker` processes (``FleetWorker``); their status and progress come back by
+/// `NOTIFY` (``handle(_:from:)``), with polling behind it.
+extension JobService {
+  /// Refusals that depend on the devices of the machine that checks: a worker elsewhere may have
+  /// the backend, the device or the float64 support this server lacks, so they are left to it.
+  static let deviceSpecificCodes: Set<ComputeError.Code> = [.backendUnavailable, .unknownDevice, .fp64Unsupported]
+
+  func submit(
+    to fleet: FleetStore, kind: any JobKind, body: JSONValue?, routing: FleetRouting, idempotencyKey key: String?,
+    requestHash: String
+  ) async throws -> Submission {
+    // Everything a client can get wrong is refused here (400/422), as in one process; what only a
+    // worker's own devices decide is checked again when a worker claims the job.
+    let spec: JSONValue
+    switch Self.preparing(kind, body) {
+    case .success(let prepared):
+      spec = Self.separatingInputs(prepared.parameters).spec
+    case .failure(let error):
+      guard Self.deviceSpecificCodes.contains(error.code) else { throw error }
+      _ = try JobSchema(kind: kind.name, parameters: kind.parameters).decode(body)
+      spec = Self.summarizingMatrices(body ?? .object([:]))
+    }
+    let counts = try await fleet.jobCounts()
+    if (counts[.queued] ?? 0) >= configuration.queueCapacity * 16 {
+      throw ComputeError(
+        .queueFull,
+        message: "the fleet's queue is full (\(counts[.queued] ?? 0) jobs waiting); try again later",
+        limit: configuration.queueCapacity * 16)
+    }
+    func newJob(worker: String?, group: String?, key: String?) -> NewFleetJob {
+      NewFleetJob(
+        job: NewJob(kind: kind.name, spec: spec, idempotencyKey: key, requestHash: requestHash), request: body,
+        maxAttempts: configuration.maxAttempts, routeWorker: worker, routeLabels: routing.labels,
+        route: worker.map { "worker=\($0)" } ?? routing.summary, group: group)
+    }
+    guard let fanOut = routing.fanOut else {
+      switch try await fleet.insertJob(newJob(worker: routing.worker, group: nil, key: key)) {
+      case .inserted(let job): return Submission(job: job, isNew: true)
+      case .existing(let job): return Submission(job: job, isNew: false)
+      case .conflict: throw JobServiceError.idempotencyConflict
+      }
+    }
+    let workers = try await fleet.workers().filter { ["idle", "busy"].contains($0["state"]?.stringValue ?? "") }
+    let chosen = workers.filter { Self.worker($0, matches: fanOut, labels: routing.labels) }
+    guard !chosen.isEmpty else {
+      let asked = if case .matching(let names) = fanOut { names.joined(separator: ", ") } else { "all" }
+      throw JobServiceError.noMatchingWorker(asked, live: workers.compactMap { $0["name"]?.stringValue })
+    }
+    // One job per worker name (a worker restarted under its name takes its job over).
+    let names = Array(Set(chosen.compactMap { $0["name"]?.stringValue })).sorted()
+    let group = "g" + Store.makeJobID()
+    var created: [JobRecord] = []
+    var isNew = false
+    for name in names {
+      switch try await fleet.insertJob(newJob(worker: name, group: group, key: key.map { "\($0)#\(name)" })) {
+      case .inserted(let job):
+        isNew = true
+        created.append(job)
+      case .existing(let job): created.append(job)
+      case .conflict: throw JobServiceError.idempotencyConflict
+      }
+    }
+    let groupName = created.first?.placement?.group ?? group
+    return Submission(job: created[0], isNew: isNew, fanOut: FanOut(group: groupName, jobs: created))
+  }
+
+  /// The job prepared, or why not, as a value (a typed `catch … where` trips this compiler).
+  static func preparing(_ kind: any JobKind, _ body: JSONValue?) -> Result<PreparedJob, ComputeError> {
+    do {
+      return .success(try kind.prepare(json: body))
+    } catch {
+      return .failure(error)
+    }
+  }
+
+  /// Whether a worker (as `GET /workers` lists it) is one a fan-out asked for: every worker for
+  /// `all`, else one whose name, id or a label equals an entry, or one of whose devices' names
+  /// contains it (case-insensitive); and it has the job's labels.
+  static func worker(_ worker: JSONValue, matches fanOut: FleetRouting.FanOut, labels: [String]) -> Bool {
+    let workerLabels = worker["labels"]?.arrayValue?.compactMap(\.stringValue) ?? []
+    guard Set(labels).isSubset(of: workerLabels) else { return false }
+    guard case .matching(let names) = fanOut else { return true }
+    let deviceNames = Self.deviceNames(in: worker["devices"] ?? .null).map { $0.lowercased() }
+    return names.contains { name in
+      name == worker["name"]?.stringValue || name == worker["id"]?.stringValue || workerLabels.contains(name)
+        || deviceNames.contains { $0.contains(name.lowercased()) }
+    }
+  }
+
+  /// Every `name` of a device in a device catalog (`GET /devices`' shape).
+  static func deviceNames(in catalog: JSONValue) -> [String] {
+    var names: [String] = []
+    for platform in catalog["opencl"]?["platforms"]?.arrayValue ?? [] {
+      for device in platform["devices"]?.arrayValue ?? [] { if let name = device["name"]?.stringValue { names.append(name) } }
+    }
+    for device in catalog["cuda"]?["devices"]?.arrayValue ?? [] {
+      if let name = device["name"]?.stringValue { names.append(name) }
+    }
+    if let cpu = catalog["cpu"]?.stringValue { names.append(cpu) }
+    return names
+  }
+
+  /// A body as a spec to show: inline matrices summed up as `{"rows", "columns"}`.
+  static func summarizingMatrices(_ body: JSONValue) -> JSONValue {
+    guard case .object(let members) = body else { return body }
+    var spec = JSONObject()
+    for (name, value) in members {
+      if case .array(let rows) = value, case .array(let first)? = rows.first {
+        spec[name] = ["rows": .int(rows.count), "columns": .int(first.count)]
+      } else {
+        spec[name] = value
+      }
+    }
+    return .object(spec)
+  }
+
+  /// Waits for a fleet job's end: woken by its status events, and reading the job at least every
+  /// half second in case a notification was missed.
+  func waitForFleetJob(_ id: String, seconds: Double) async throws -> JobRecord {
+    let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+    while true {
+      hub.open(job: id)
+      let subscription = hub.subscribe(job: id, after: Int.max)
+      let remaining = ContinuousClock.now.duration(to: deadline)
+      if let stream = subscription.stream, remaining > .zero {
+        await withTaskGroup(of: Void.self) { group in
+          group.addTask {
+            for await event in stream where event.isFinal { break }
+          }
+          group.addTask { try? await Task.sleep(for: min(remaining, .milliseconds(500))) }
+          await group.next()
+          group.cancelAll()
+        }
+      }
+      try Task.checkCancellation()
+      let job = try await job(id)
+      if job.status.isFinished || ContinuousClock.now >= deadline { return job }
+    }
+  }
+
+  /// What a server does with a fleet notification: publishes the job's new status, or its
+  /// progress, to this process's streams and waits.
+  func handle(_ notification: FleetNotification, from fleet: FleetStore) async {
+    guard let id = notification.id else { return }
+    switch notification.type {
+    case .status:
+      if let job = try? await fleet.job(id: id) { publishStatus(job) }
+    case .progress:
+      if let progress = notification.progress { publishProgress(id, progress) }
+    case .queued, .cancel:
+      break
+    }
+  }
+
+  /// Queued jobs and the ids of running ones, for `GET /jobs` and metrics: the pool's in one
+  /// process, the database's on a fleet.
+  func queueSnapshot() async -> (queued: Int, running: [String]) {
+    guard let fleet else { return (pool.queuedCount, pool.runningJobs) }
+    let queued = (try? await fleet.jobCounts())?[.queued] ?? 0
+    let running = (try? await fleet.jobs(status: .running, limit: 1000))?.map(\.id) ?? []
+    return (queued, running)
+  }
+}
