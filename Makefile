@@ -5,7 +5,7 @@ SWIFT      ?= swift
 HOST       ?= 127.0.0.1
 PORT       ?= 8080
 BUILD_PKGS := libsqlite3-dev libopenblas-dev liblapacke-dev ocl-icd-opencl-dev opencl-headers pocl-opencl-icd
-TEST_PKGS  := $(BUILD_PKGS) sqlite3 clinfo
+TEST_PKGS  := $(BUILD_PKGS) sqlite3 clinfo postgresql
 BENCH_PKGS := $(TEST_PKGS) wrk nginx-light libclblast-dev
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -16,7 +16,7 @@ define apt_install
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; fi
 endef
 
-.PHONY: run test build release deps test-deps bench-deps bench fuzz clean bundle gpu-report
+.PHONY: run test build release deps test-deps bench-deps bench fuzz clean bundle gpu-report fleet-check
 
 deps:
 	$(call apt_install,$(BUILD_PKGS))
@@ -44,6 +44,12 @@ test: test-deps
 	$(SWIFT) test --skip-build
 	HPCLAB_BIN=.build/debug/hpclab ./scripts/openapi-check.sh
 	./scripts/browser-check.sh
+	HPCLAB_BIN=.build/debug/hpclab ./scripts/fleet-check.sh
+
+# The fleet alone: a throwaway PostgreSQL, two servers and several workers (also in `make test`).
+fleet-check: test-deps
+	$(SWIFT) build
+	HPCLAB_BIN=.build/debug/hpclab ./scripts/fleet-check.sh
 
 bench: bench-deps release
 	./scripts/bench.sh

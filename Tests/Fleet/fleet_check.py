@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 import urllib.error
 import urllib.request
 
@@ -202,7 +203,8 @@ def check(name):
                 print(f"ok   {name} ({time.monotonic() - began:.1f} s)", flush=True)
             except Exception as error:  # noqa: BLE001 - report every failure and go on
                 RESULTS.append((name, error))
-                print(f"FAIL {name}: {error!r}", flush=True)
+                where = traceback.extract_tb(error.__traceback__)[-1]
+                print(f"FAIL {name} (line {where.lineno}: {where.line}): {error!r}"[:3000], flush=True)
         return run
     return decorate
 

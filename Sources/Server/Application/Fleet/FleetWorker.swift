@@ -147,10 +147,10 @@ final class FleetWorker: Sendable {
           break
         }
       }
-      // A notification wakes the claimer within 50 ms; looking every second covers missed ones.
-      for _ in 0..<20 {
+      // A notification wakes the claimer within 10 ms; looking every second covers missed ones.
+      for _ in 0..<100 {
         if state.withLock({ state in defer { state.woken = false }; return state.woken || state.stopping }) { break }
-        try? await Task.sleep(for: .milliseconds(50))
+        try? await Task.sleep(for: .milliseconds(10))
       }
     }
   }

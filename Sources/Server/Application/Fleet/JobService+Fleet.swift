@@ -48,7 +48,7 @@ extension JobService {
       }
     }
     let workers = try await fleet.workers().filter { ["idle", "busy"].contains($0["state"]?.stringValue ?? "") }
-    let chosen = workers.filter { Self.worker($0, matches: fanOut, labels: routing.labels) }
+    let chosen = Self.workers(workers, matching: fanOut, labels: routing.labels)
     guard !chosen.isEmpty else {
       let asked = if case .matching(let names) = fanOut { names.joined(separator: ", ") } else { "all" }
       throw JobServiceError.noMatchingWorker(asked, live: workers.compactMap { $0["name"]?.stringValue })
@@ -80,17 +80,24 @@ extension JobService {
     }
   }
 
-  /// Whether a worker (as `GET /workers` lists it) is one a fan-out asked for: every worker for
-  /// `all`, else one whose name, id or a label equals an entry, or one of whose devices' names
-  /// contains it (case-insensitive); and it has the job's labels.
-  static func worker(_ worker: JSONValue, matches fanOut: FleetRouting.FanOut, labels: [String]) -> Bool {
-    let workerLabels = worker["labels"]?.arrayValue?.compactMap(\.stringValue) ?? []
-    guard Set(labels).isSubset(of: workerLabels) else { return false }
-    guard case .matching(let names) = fanOut else { return true }
-    let deviceNames = Self.deviceNames(in: worker["devices"] ?? .null).map { $0.lowercased() }
-    return names.contains { name in
-      name == worker["name"]?.stringValue || name == worker["id"]?.stringValue || workerLabels.contains(name)
-        || deviceNames.contains { $0.contains(name.lowercased()) }
+  /// The workers (as `GET /workers` lists them) a fan-out asks for: every one for `all`; else
+  /// those whose name, id or one of whose labels equals an entry, and, for an entry that names no
+  /// worker or label, those with a device whose name contains it (case-insensitive: `h200`,
+  /// `a100`). A job's `labels` still apply.
+  static func workers(_ workers: [JSONValue], matching fanOut: FleetRouting.FanOut, labels: [String]) -> [JSONValue] {
+    func labelsOf(_ worker: JSONValue) -> [String] { worker["labels"]?.arrayValue?.compactMap(\.stringValue) ?? [] }
+    func identities(_ worker: JSONValue) -> Set<String> {
+      Set([worker["name"]?.stringValue, worker["id"]?.stringValue].compactMap { $0} + labelsOf(worker))
+    }
+    let eligible = workers.filter { Set(labels).isSubset(of: labelsOf($0)) }
+    guard case .matching(let names) = fanOut else { return eligible }
+    let known = workers.reduce(into: Set<String>()) { $0.formUnion(identities($1)) }
+    return eligible.filter { worker in
+      let ids = identities(worker)
+      let devices = Self.deviceNames(in: worker["devices"] ?? .null).map { $0.lowercased() }
+      return names.contains { name in
+        known.contains(name) ? ids.contains(name) : devices.contains { $0.contains(name.lowercased()) }
+      }
     }
   }
 

@@ -1,3 +1,4 @@
+import AsyncBridge
 import HTTP
 import Store
 
@@ -5,11 +6,16 @@ extension Application {
   /// `GET /metrics`: Prometheus text format. Gauges (connections, queue depth,
   /// jobs by kind and status) are read when scraped.
   func addMetricsRoutes(to router: inout Router) {
-    router.getBlocking("/metrics") { [self] _, _ in
+    router.get("/metrics") { [self] _, _ async throws in
+      // On a fleet the queue is the database's; jobs by kind and status are this process's SQLite
+      // records, so only without --database.
+      let queue = await jobs.queueSnapshot()
+      let store = self.store
+      let byKind = jobs.fleet == nil ? try await BlockingWork.run { try store.jobCountsByKind() } : [:]
       metrics.set("hpclab_http_open_connections", to: Double(openConnections))
-      metrics.set("hpclab_jobs_queued", to: Double(jobs.pool.queuedCount))
-      metrics.set("hpclab_jobs_running", to: Double(jobs.pool.runningJobs.count))
-      for (kind, counts) in try store.jobCountsByKind() {
+      metrics.set("hpclab_jobs_queued", to: Double(queue.queued))
+      metrics.set("hpclab_jobs_running", to: Double(queue.running.count))
+      for (kind, counts) in byKind {
         for status in JobStatus.allCases {
           metrics.set("hpclab_jobs", [("kind", kind), ("status", status.rawValue)], to: Double(counts[status] ?? 0))
         }
