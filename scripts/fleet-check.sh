@@ -9,4 +9,4 @@ cleanup() { scripts/postgres-temp.sh stop "$scratch"; rm -rf "$scratch"; }
 trap cleanup EXIT
 url=$(scripts/postgres-temp.sh start "$scratch")
 echo "fleet-check: PostgreSQL at $url"
-HPCLAB_TEST_DATABASE="$url" HPCLAB_BIN="${HPCLAB_BIN:-.build/debug/hpclab}" timeout 1200 python3 Tests/Fleet/fleet_check.py
+HPCLAB_TEST_DATABASE="$url" HPCLAB_TEST_POSTGRES_DIR="$scratch" HPCLAB_BIN="${HPCLAB_BIN:-.build/debug/hpclab}" timeout 1200 python3 Tests/Fleet/fleet_check.py

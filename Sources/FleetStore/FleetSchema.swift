@@ -21,6 +21,7 @@ enum FleetSchema {
       idempotency_key text UNIQUE,
       request_hash text,
       result_payload bytea,
+      record jsonb,
       attempts integer NOT NULL DEFAULT 0,
       max_attempts integer NOT NULL DEFAULT 3,
       worker_id text,

@@ -66,7 +66,7 @@ extension FleetStore {
     _ claimant: FleetClaimant, batch: Int = 8,
     decide: @escaping @Sendable (_ id: String, _ kind: String, _ request: JSONValue?) -> FleetClaimDecision
   ) async throws(FleetStoreError) -> FleetClaimRound {
-    let round: FleetClaimRound = try await database("claiming a job") {
+    let round: FleetClaimRound = try await database("claiming a job") { [self] in
       try await client.withTransaction(logger: logger) { connection in
         let rows = try await connection.query(
           """
@@ -142,7 +142,7 @@ extension FleetStore {
   ) async throws(FleetStoreError) -> JobRecord? {
     let status = update.status?.rawValue ?? "failed"
     let bytes = payload.map { ByteBuffer(bytes: $0) }
-    let record: JobRecord? = try await database("recording the end of a job") {
+    let record: JobRecord? = try await database("recording the end of a job") { [self] in
       try await client.withTransaction(logger: logger) { connection in
         let rows = try await connection.query(
           """
@@ -188,7 +188,7 @@ extension FleetStore {
   public func heartbeat(
     workerID: String, state: String, holding: [(id: String, attempt: Int)], leaseSeconds: Double
   ) async throws(FleetStoreError) -> (cancel: [String], lost: [String]) {
-    try await database("renewing leases") {
+    try await database("renewing leases") { [self] in
       try await client.query(
         "UPDATE hpclab_workers SET heartbeat_at = now(), state = \(state) WHERE id = \(workerID)", logger: logger)
       guard !holding.isEmpty else { return ([], []) }
@@ -215,7 +215,7 @@ extension FleetStore {
   /// so two reapers never take the same job. Returns the ids with their new status.
   @discardableResult
   public func reapExpiredLeases() async throws(FleetStoreError) -> [(id: String, status: String)] {
-    let reaped: [(id: String, status: String)] = try await database("reaping expired leases") {
+    let reaped: [(id: String, status: String)] = try await database("reaping expired leases") { [self] in
       try await client.withTransaction(logger: logger) { connection in
         let rows = try await connection.query(
           """

@@ -43,7 +43,7 @@ extension FleetStore {
     let spec = Self.jsonText(new.job.spec) ?? "{}"
     let request = Self.jsonText(new.request)
     let key = new.job.idempotencyKey
-    let insertion: JobInsertion = try await database("inserting a job") {
+    let insertion: JobInsertion = try await database("inserting a job") { [self] in
       let rows = try await client.query(
         """
         INSERT INTO hpclab_jobs (id, kind, status, spec, request, max_attempts, idempotency_key, request_hash,
@@ -91,7 +91,7 @@ extension FleetStore {
     var query = PostgresQuery(unsafeSQL: "SELECT hpclab_job_json(j) FROM hpclab_jobs j WHERE " + condition.sql)
     query.binds = condition.binds
     let finalQuery = query
-    return try await database("reading jobs") {
+    return try await database("reading jobs") { [self] in
       var records: [JobRecord] = []
       for try await text in try await client.query(finalQuery, logger: logger).decode(String.self) {
         records.append(try Self.decodeJob(text))
@@ -102,7 +102,7 @@ extension FleetStore {
 
   /// How many jobs are in each status.
   public func jobCounts() async throws(FleetStoreError) -> [JobStatus: Int] {
-    try await database("counting jobs") {
+    try await database("counting jobs") { [self] in
       var counts: [JobStatus: Int] = [:]
       let rows = try await client.query("SELECT status, count(*) FROM hpclab_jobs GROUP BY status", logger: logger)
       for try await (status, count) in rows.decode((String, Int64).self) {
@@ -114,7 +114,7 @@ extension FleetStore {
 
   /// The body a job was submitted with (inputs included), or `nil`.
   public func jobRequest(id: String) async throws(FleetStoreError) -> JSONValue? {
-    let text: String? = try await database("reading a job's request") {
+    let text: String? = try await database("reading a job's request") { [self] in
       for try await text in try await client.query(
         "SELECT request::text FROM hpclab_jobs WHERE id = \(id)", logger: logger
       ).decode(String?.self) { return text }
@@ -125,7 +125,7 @@ extension FleetStore {
 
   /// The job's result payload (matmul's `.npy`), or `nil` when it has none.
   public func resultPayload(id: String) async throws(FleetStoreError) -> [UInt8]? {
-    try await database("reading a result") {
+    try await database("reading a result") { [self] in
       for try await buffer in try await client.query(
         "SELECT result_payload FROM hpclab_jobs WHERE id = \(id)", logger: logger
       ).decode(ByteBuffer?.self) {
@@ -140,7 +140,7 @@ extension FleetStore {
   /// is now.
   public func cancel(id: String, reason: String) async throws(FleetStoreError) -> JobRecord? {
     let error = Self.jsonText(JobRecord.problem(title: "Cancelled", status: 409, detail: reason)) ?? "{}"
-    let (cancelled, running): (JobRecord?, Bool) = try await database("cancelling a job") {
+    let (cancelled, running): (JobRecord?, Bool) = try await database("cancelling a job") { [self] in
       let rows = try await client.query(
         """
         UPDATE hpclab_jobs SET status = 'cancelled', finished_at = now(), error = \(error)::jsonb, cancel_requested = true
@@ -161,12 +161,59 @@ extension FleetStore {
     return try await job(id: id)
   }
 
+  /// Stores a succeeded job's run record (made by the worker that ran it, which knows the
+  /// hardware) and tells the servers, which keep a copy among their records.
+  public func saveRecord(id: String, record: JSONValue) async {
+    do {
+      try await database("storing a run record") { [self] in
+        try await client.query(
+          "UPDATE hpclab_jobs SET record = \(Self.jsonText(record))::jsonb WHERE id = \(id) AND status = 'succeeded'",
+          logger: logger)
+      }
+      await notify(FleetNotification(.record, id: id))
+    } catch {
+      logger.warning("could not store the run record of \(id): \(error)")
+    }
+  }
+
+  /// A fleet run record as a server copies it.
+  public struct StoredRecord: Sendable {
+    public var id: String
+    public var kind: String
+    public var finishedAt: Date
+    public var record: JSONValue
+  }
+
+  /// The run records of jobs that finished after `since` (or the one of job `id`), oldest first,
+  /// at most `limit`.
+  public func records(id: String? = nil, since: Date? = nil, limit: Int = 1000) async throws(FleetStoreError)
+    -> [StoredRecord]
+  {
+    let seconds = since.map { Date().timeIntervalSince($0) }
+    let rows: [(String, String, String, String)] = try await database("reading run records") { [self] in
+      let rows = try await client.query(
+        """
+        SELECT id, kind, hpclab_ts(finished_at), record::text FROM hpclab_jobs
+        WHERE record IS NOT NULL AND (\(id)::text IS NULL OR id = \(id))
+          AND (\(seconds)::float8 IS NULL OR finished_at > now() - make_interval(secs => \(seconds)))
+        ORDER BY finished_at, seq LIMIT \(limit)
+        """, logger: logger)
+      var found: [(String, String, String, String)] = []
+      for try await row in rows.decode((String, String, String, String).self) { found.append(row) }
+      return found
+    }
+    return try rows.map { row throws(FleetStoreError) in
+      StoredRecord(
+        id: row.0, kind: row.1, finishedAt: Timestamp.parse(row.2) ?? Date(), record: try Self.parseJSON(row.3))
+    }
+  }
+
   /// Deletes finished jobs that finished before `cutoff`, and all but the `keepingAtMost` most
   /// recent finished ones; forgets workers not heard from for a day. Returns the jobs deleted.
   @discardableResult
   public func prune(olderThan cutoff: Date, keepingAtMost keep: Int) async throws(FleetStoreError) -> Int {
     let seconds = Date().timeIntervalSince(cutoff)
-    return try await database("pruning jobs") {
+    return try await database("pruning jobs") { [self] in
       let rows = try await client.query(
         """
         WITH finished AS (

@@ -30,7 +30,7 @@ public struct FleetWorkerRegistration: Sendable {
 extension FleetStore {
   /// Adds or renews a worker (state `idle`).
   public func register(_ worker: FleetWorkerRegistration) async throws(FleetStoreError) {
-    try await database("registering a worker") {
+    try await database("registering a worker") { [self] in
       try await client.query(
         """
         INSERT INTO hpclab_workers (id, name, host, labels, lanes, devices, state, lease_seconds)
@@ -54,7 +54,7 @@ extension FleetStore {
   /// older than two leases), `started_at`, `last_heartbeat`, `seconds_since_heartbeat`,
   /// `running` (the jobs it holds, with their lanes) and `runs` (claims it finished, by outcome).
   public func workers() async throws(FleetStoreError) -> [JSONValue] {
-    try await database("listing workers") {
+    try await database("listing workers") { [self] in
       let rows = try await client.query(
         """
         SELECT jsonb_build_object(

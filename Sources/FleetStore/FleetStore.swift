@@ -48,7 +48,7 @@ public final class FleetStore: Sendable {
   /// Creates the tables, indexes and functions when missing. Safe to run from many processes at
   /// once (an advisory lock makes them take turns).
   public func migrate() async throws(FleetStoreError) {
-    try await database("migrating the fleet schema") {
+    try await database("migrating the fleet schema", timeout: .seconds(120)) { [client, logger] in
       try await client.withTransaction(logger: logger) { connection in
         try await connection.query("SELECT pg_advisory_xact_lock(727274)", logger: logger)
         for statement in FleetSchema.statements {
@@ -64,7 +64,9 @@ public final class FleetStore: Sendable {
     try? await Task.sleep(for: .milliseconds(20))  // let a run() started beside this call begin first
     while true {
       do {
-        try await client.query("SELECT 1", logger: logger)
+        try await database("reaching the database", timeout: .seconds(5)) { [client, logger] in
+          try await client.query("SELECT 1", logger: logger)
+        }
         return
       } catch {
         if ContinuousClock.now >= deadline {
@@ -112,11 +114,23 @@ public final class FleetStore: Sendable {
 
   // MARK: - Errors
 
-  /// Runs a database call, turning its errors into ``FleetStoreError/database(_:)``.
+  /// Runs a database call within `timeout` (a database that is down must not hang a request: the
+  /// connection pool waits for connections it cannot make), turning its errors into
+  /// ``FleetStoreError/database(_:)``.
   @discardableResult
-  func database<T>(_ what: String, _ body: () async throws -> T) async throws(FleetStoreError) -> T {
+  func database<T: Sendable>(
+    _ what: String, timeout: Duration = .seconds(10), _ body: @escaping @Sendable () async throws -> T
+  ) async throws(FleetStoreError) -> T {
     do {
-      return try await body()
+      return try await withThrowingTaskGroup(of: T.self) { group in
+        group.addTask { try await body() }
+        group.addTask {
+          try await Task.sleep(for: timeout)
+          throw FleetStoreError.database("\(what): no answer within \(timeout)")
+        }
+        defer { group.cancelAll() }
+        return try await group.next()!
+      }
     } catch let error as FleetStoreError {
       throw error
     } catch {
@@ -167,6 +181,8 @@ public struct FleetNotification: Sendable, Hashable, Codable {
     case progress
     /// A cancel was asked for a running job (its worker stops it).
     case cancel
+    /// A succeeded job's run record was stored (servers keep a copy).
+    case record
   }
 
   public var type: Kind

@@ -347,6 +347,13 @@ def main():
                 assert f">{name}</a>".encode() in page, name
             listing = s2.json("GET", f"/fleet/{group['group']}", expect=200)
             assert listing["finished"] == len(jobs)
+            # Each run's record names the hardware of the worker that ran it; any server compares two.
+            record = s2.json("GET", f"/jobs/{jobs[0]['id']}/record", expect=200)
+            assert record["kind"] == "matmul" and record["hardware"], record
+            comparison = s1.json("GET", f"/compare?a={jobs[0]['id']}&b={jobs[1]['id']}", expect=200)
+            assert comparison["measurements"], comparison
+            listed = {r["id"] for r in s2.json("GET", "/records?kind=matmul&limit=100", expect=200)["records"]}
+            assert {j["id"] for j in jobs} <= listed, "the servers keep the fleet's records"
             named = s1.json("POST", "/jobs/matmul", {"n": 64, "fleet": ["b", "c"]}, expect=202)
             assert sorted(j["fleet"]["route"] for j in named["jobs"]) == ["worker=b", "worker=c"], named
             assert sorted(s1.wait(j["id"])["fleet"]["worker"] for j in named["jobs"]) == ["b", "c"]
@@ -392,6 +399,29 @@ def main():
             states = {w["name"]: w["state"] for w in s1.json("GET", "/workers", expect=200)["workers"]}
             assert states.get("idle") == "stopped", states
         exit_when_idle()
+
+        @check("the database down: requests are a 503 within seconds, and all is back after it restarts")
+        def database_down():
+            before = s1.submit("matmul", {"n": 32})["id"]
+            s1.wait(before)
+            postgres = ["scripts/postgres-temp.sh", None, os.environ["HPCLAB_TEST_POSTGRES_DIR"]]
+            subprocess.run([postgres[0], "stop", postgres[2]], check=True, timeout=60)
+            try:
+                sent = time.monotonic()
+                status, body, headers = s1.request("GET", "/jobs", timeout=60)
+                assert status == 503 and "Retry-After" in headers, (status, body[:300])
+                assert time.monotonic() - sent < 20, "a request waited on a database that is down"
+                status, _, _ = s2.request("POST", "/jobs/matmul", {"n": 8}, timeout=60)
+                assert status == 503, status
+            finally:
+                subprocess.run([postgres[0], "resume", postgres[2]], check=True, timeout=90)
+            deadline = time.monotonic() + 60
+            while s1.get(f"/jobs/{before}")[0] != 200:
+                assert time.monotonic() < deadline, "the server did not come back with the database"
+                time.sleep(0.5)
+            after = s1.submit("matmul", {"n": 32})["id"]
+            assert s2.wait(after, seconds=60)["status"] == "succeeded", "the workers did not come back"
+        database_down()
     finally:
         for process in processes:
             process.stop()

@@ -31,7 +31,6 @@ final class FleetWorker: Sendable {
   private struct Held: Sendable {
     var attempt: Int
     var lane: String
-    var progress: Double?
   }
 
   private struct State: Sendable {
@@ -255,6 +254,10 @@ final class FleetWorker: Sendable {
           id: jobID, workerID: id, attempt: claim.attempt, update: update, payload: payload)
         {
           logger.info("job \(jobID) attempt \(claim.attempt) finished: \(record.status.rawValue)")
+          // The run record is made here, where the hardware it names is.
+          if let runRecord = RunRecord.make(job: record, devices: jobs.devices, host: .current) {
+            await fleet.saveRecord(id: jobID, record: runRecord)
+          }
         } else {
           logger.warning("job \(jobID) attempt \(claim.attempt) finished after its lease was lost; outcome dropped")
         }
@@ -298,7 +301,7 @@ final class FleetWorker: Sendable {
         logger.info("job \(jobID): cancel asked; stopping it")
         jobs.pool.cancel(id: jobID)
       }
-    case .status, .progress:
+    case .status, .progress, .record:
       break
     }
   }

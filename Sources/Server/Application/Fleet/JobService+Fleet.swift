@@ -1,3 +1,4 @@
+import AsyncBridge
 import Compute
 import FleetStore
 import Foundation
@@ -27,12 +28,12 @@ extension JobService {
       _ = try JobSchema(kind: kind.name, parameters: kind.parameters).decode(body)
       spec = Self.summarizingMatrices(body ?? .object([:]))
     }
-    let counts = try await fleet.jobCounts()
-    if (counts[.queued] ?? 0) >= configuration.queueCapacity * 16 {
+    // --queue-capacity bounds the jobs waiting across the whole fleet.
+    let queued = try await fleet.jobCounts()[.queued] ?? 0
+    if queued >= configuration.queueCapacity {
       throw ComputeError(
-        .queueFull,
-        message: "the fleet's queue is full (\(counts[.queued] ?? 0) jobs waiting); try again later",
-        limit: configuration.queueCapacity * 16)
+        .queueFull, message: "the fleet's queue is full (\(queued) jobs waiting); try again later",
+        limit: configuration.queueCapacity)
     }
     func newJob(worker: String?, group: String?, key: String?) -> NewFleetJob {
       NewFleetJob(
@@ -161,9 +162,43 @@ extension JobService {
       if let job = try? await fleet.job(id: id) { publishStatus(job) }
     case .progress:
       if let progress = notification.progress { publishProgress(id, progress) }
+    case .record:
+      await copyFleetRecords(from: fleet, id: id)
     case .queued, .cancel:
       break
     }
+  }
+
+  /// Copies run records from the fleet into this server's records (`source: local`: run by this
+  /// deployment), where `/records`, `/compare`, `/roofline` and the questions' claims read them:
+  /// one job's, or (at each connection of the listener) those of the last day this server may
+  /// have missed. A record already here is left as it is.
+  func copyFleetRecords(from fleet: FleetStore, id: String? = nil) async {
+    do {
+      let newest = id == nil ? try await BlockingWork.run { [store] in try store.records(source: "local", limit: 1).first?.createdAt } : nil
+      let since = id == nil ? (newest ?? .distantPast).addingTimeInterval(-3600) : nil
+      let records = try await fleet.records(id: id, since: since.map { max($0, Date().addingTimeInterval(-86400)) })
+      guard !records.isEmpty else { return }
+      try await BlockingWork.run { [store] in
+        for record in records {
+          try store.saveRecord(
+            id: record.id, kind: record.kind, device: record.record["device"]?.stringValue ?? "", source: "local",
+            createdAt: record.finishedAt, json: record.record.text)
+        }
+      }
+    } catch {
+      logger.warning("could not copy the fleet's run records: \(error)")
+    }
+  }
+
+  /// Before a record is looked up on a fleet: copies job `id`'s record if the fleet has it, and
+  /// returns the fleet job's status when it has none (so a running job is a 409, not a 404).
+  func prepareFleetRecord(_ id: String) async throws -> JobStatus? {
+    guard let fleet else { return nil }
+    if (try? await BlockingWork.run({ [store] in try store.record(id: id) })) ?? nil != nil { return nil }
+    await copyFleetRecords(from: fleet, id: id)
+    if (try? await BlockingWork.run({ [store] in try store.record(id: id) })) ?? nil != nil { return nil }
+    return try await fleet.job(id: id)?.status
   }
 
   /// Queued jobs and the ids of running ones, for `GET /jobs` and metrics: the pool's in one

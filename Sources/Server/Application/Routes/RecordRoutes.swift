@@ -22,12 +22,13 @@ extension Application {
     router.get("/schemas/run-record.json") { _, _ in
       HTTPResponse(headers: ["Content-Type": "application/schema+json"], bytes: RunRecordSchema.value.encoded())
     }
-    router.getBlocking("/jobs/{id}/record") { _, context in
-      .json(try Self.record(jobs, id: context.parameters["id"] ?? ""))
-    }
-    router.getBlocking("/records/{id}") { request, context in
+    router.get("/jobs/{id}/record") { _, context async throws in
       let id = context.parameters["id"] ?? ""
-      let record = try Self.record(jobs, id: id)
+      return .json(try await Self.fleetAwareRecord(jobs, id: id))
+    }
+    router.get("/records/{id}") { request, context async throws in
+      let id = context.parameters["id"] ?? ""
+      let record = try await Self.fleetAwareRecord(jobs, id: id)
       return Negotiation.respond(to: request) { RecordPage(id: id, record: record).response() } json: { .json(record) }
     }
     router.getBlocking("/records") { request, _ in
@@ -71,13 +72,13 @@ extension Application {
       let chart = try RooflineChart(store: jobs.store)
       return Negotiation.respond(to: request) { RooflinePage(chart: chart).response() } json: { .json(chart.json) }
     }
-    router.getBlocking("/compare") { request, _ in
+    router.get("/compare") { request, _ async throws in
       guard let a = request.query("a"), !a.isEmpty, let b = request.query("b"), !b.isEmpty else {
         throw Problem.badRequest(
           "Give two records or succeeded jobs to compare: /compare?a=ID&b=ID.", field: (request.query("a") ?? "").isEmpty ? "a" : "b")
       }
-      let left = RecordComparison.Side(id: a, record: try Self.record(jobs, id: a, field: "a"), href: "/records/\(a)")
-      let right = RecordComparison.Side(id: b, record: try Self.record(jobs, id: b, field: "b"), href: "/records/\(b)")
+      let left = RecordComparison.Side(id: a, record: try await Self.fleetAwareRecord(jobs, id: a, field: "a"), href: "/records/\(a)")
+      let right = RecordComparison.Side(id: b, record: try await Self.fleetAwareRecord(jobs, id: b, field: "b"), href: "/records/\(b)")
       guard let comparison = RecordComparison(a: left, b: right) else {
         throw Problem(
           status: .unprocessableContent,
@@ -86,6 +87,17 @@ extension Application {
       }
       return Negotiation.respond(to: request) { ComparePage(comparison: comparison).response() } json: { .json(comparison.json) }
     }
+  }
+
+  /// ``record(_:id:field:)`` off the loops; on a fleet, first copying the record from the
+  /// database when this server has not heard of it yet.
+  static func fleetAwareRecord(_ jobs: JobService, id: String, field: String? = nil) async throws -> JSONValue {
+    if let status = try await jobs.prepareFleetRecord(id), status != .succeeded {
+      throw Problem(
+        status: .conflict, detail: "Job \(id) is \(status.rawValue); only a job that succeeded has a record.",
+        extensions: ["status": .string(status.rawValue)].merging(field.map { ["field": .string($0)] } ?? [:]) { a, _ in a })
+    }
+    return try await BlockingWork.run { try Self.record(jobs, id: id, field: field) }
   }
 
   /// The record `id`, or the problem saying why there is none (`field` names the query parameter).

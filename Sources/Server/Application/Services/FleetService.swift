@@ -18,7 +18,9 @@ struct FleetService: Service {
       try await fleet.waitUntilReachable(seconds: 60)
       try await fleet.migrate()
       group.addTask {
-        await fleet.listen(connected: {}, received: { notification in await jobs.handle(notification, from: fleet) })
+        await fleet.listen(
+          connected: { await jobs.copyFleetRecords(from: fleet) },
+          received: { notification in await jobs.handle(notification, from: fleet) })
       }
       group.addTask { await maintain() }
       try? await gracefulShutdown()
