@@ -382,10 +382,11 @@ def main():
             ids = [s1.submit("matmul", {"n": 200, "backend": "cpu-naive", "labels": ["shared"]})["id"] for _ in range(6)]
             jobs = [s1.wait(i, seconds=180) for i in ids]
             assert all(j["status"] == "succeeded" and j["fleet"]["host"] == "shared-node" for j in jobs), jobs
-            rows = psql("SELECT r.started_at, r.ended_at FROM hpclab_job_runs r "
+            rows = psql("SELECT extract(epoch FROM r.started_at), extract(epoch FROM r.ended_at) FROM hpclab_job_runs r "
                         f"WHERE r.job_id IN ({','.join(repr(i) for i in ids)}) ORDER BY r.started_at")
+            assert len(rows) == 6, rows
             for (_, end), (start, _) in zip(rows, rows[1:]):
-                assert end <= start, ("overlapping runs on one device", rows)
+                assert float(end) <= float(start), ("overlapping runs on one device", rows)
             d.stop()
             e.stop()
         shared_device()

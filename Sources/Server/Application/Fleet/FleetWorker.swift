@@ -280,7 +280,10 @@ final class FleetWorker: Sendable {
       do {
         let answer = try await fleet.heartbeat(
           workerID: id, state: holding.isEmpty ? "idle" : "busy", holding: holding, leaseSeconds: options.leaseSeconds)
-        for jobID in answer.cancel { jobs.pool.cancel(id: jobID) }
+        for jobID in answer.cancel {
+          logger.info("job \(jobID): cancel asked; stopping it")
+          jobs.pool.cancel(id: jobID)
+        }
         for jobID in answer.lost {
           logger.warning("job \(jobID): this worker's lease was taken back; stopping it here")
           jobs.pool.cancel(id: jobID)
