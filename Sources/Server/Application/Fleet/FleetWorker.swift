@@ -60,23 +60,22 @@ final class FleetWorker: Sendable {
     self.options = options
     self.logger = logger
     id = "\(options.name)-\(String(Store.makeJobID().prefix(8)))"
-    (lanes, laneDevices) = Self.lanes(of: jobs.devices)
+    (lanes, laneDevices) = Self.lanes(of: jobs)
   }
 
   /// The device lanes of this machine (as the worker pool names them) and what each is.
-  static func lanes(of catalog: DeviceCatalog) -> ([String], [String: String]) {
+  static func lanes(of jobs: JobService) -> ([String], [String: String]) {
+    let catalog = jobs.devices
     var lanes = ["cpu"]
     var devices = ["cpu": "\(HostMachine.current.cpuName) (\(catalog.blas.name))"]
-    var index = 0
-    for platform in catalog.openCL.platforms {
-      for device in platform.devices {
-        if device.type.split(separator: "+").contains("cpu") {
-          devices["cpu"]! += "; OpenCL \(device.name)"
-        } else {
-          lanes.append("opencl:\(index)")
-          devices["opencl:\(index)"] = "\(device.name) (OpenCL, \(platform.name))"
-        }
-        index += 1
+    let openCLDevices = catalog.openCL.platforms.flatMap { platform in platform.devices.map { (platform.name, $0) } }
+    for (platform, device) in openCLDevices where jobs.openCLLanes.indices.contains(device.index) {
+      let lane = jobs.openCLLanes[device.index]
+      if lane == "cpu" {
+        devices["cpu"]! += "; OpenCL \(device.name)"
+      } else {
+        lanes.append(lane)
+        devices[lane] = "\(device.name) (OpenCL, \(platform))"
       }
     }
     for device in catalog.cuda.devices {

@@ -29,6 +29,9 @@ final class JobService: Sendable {
   let catalog: JobCatalog
   /// The device catalog, read once (OpenCL enumeration is slow).
   let devices: DeviceCatalog
+  /// Each OpenCL device's worker-pool lane, by device index (``OpenCLBackend/lane(device:)``'s
+  /// rule: a CPU device shares `cpu`).
+  let openCLLanes: [String]
   /// Tuned configurations of the `auto` kernel, loaded from the store at start.
   let tuning: TuningTable
   /// Questions whose answers link each kind (by kind name).
@@ -62,6 +65,7 @@ final class JobService: Sendable {
     pool = WorkerPool(
       configuration: .init(queueCapacity: configuration.queueCapacity, jobTimeout: .seconds(configuration.jobTimeoutSeconds)))
     devices = matmul.deviceCatalog()
+    openCLLanes = matmul.openCL.devices.indices.map { matmul.openCL.lane(device: $0) }
     let experiments = ExperimentRunner(
       configuration: .init(memoryBudgetBytes: configuration.limits.memoryBudgetBytes), openCL: matmul.openCL,
       cuda: matmul.cuda)

@@ -11,7 +11,7 @@ extension Application {
     let jobs = self.jobs
     router.get("/workers") { _, _ async throws in
       guard let fleet = jobs.fleet else {
-        let (lanes, devices) = FleetWorker.lanes(of: jobs.devices)
+        let (lanes, devices) = FleetWorker.lanes(of: jobs)
         let queue = await jobs.queueSnapshot()
         let local: JSONValue = .object([
           ("name", .string(ProcessInfo.processInfo.hostName)),
