@@ -120,15 +120,22 @@ import TestSupport
     #expect(text.contains("--cuda-library-path \(empty)") && text.contains("libcublas"), "\(text)")
   }
 
-  @Test func rejectsBadFlagsWithAUsageError() async throws {
+  /// A bad flag stops the start with a usage error (exit 64) before anything runs: a port out of
+  /// range, a database address that is not postgres://, a worker without a database.
+  @Test(arguments: [
+    ["serve", "--port", "70000"], ["serve", "--database", "mysql://db/jobs"], ["serve", "--max-attempts", "0"],
+    ["worker"], ["worker", "--database", "postgres://127.0.0.1/x", "--lease-seconds", "0"],
+  ])
+  func rejectsBadFlagsWithAUsageError(arguments: [String]) async throws {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: ServerProcess.binaryPath)
-    process.arguments = ["serve", "--port", "70000"]
+    process.arguments = arguments
+    process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("HPCLAB_") }
     process.standardError = FileHandle.nullDevice
     process.standardOutput = FileHandle.nullDevice
     try process.run()
     process.waitUntilExit()
-    #expect(process.terminationStatus != 0)
+    #expect(process.terminationStatus == 64, "\(arguments)")
   }
 
   func post(_ port: Int, _ body: String, wait: Int? = nil) async throws -> [String: Any] {
