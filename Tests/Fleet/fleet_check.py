@@ -225,17 +225,25 @@ def main():
             for _ in range(10):
                 sent = time.monotonic()
                 job = s1.submit("matmul", {"n": 16})
-                s1.wait_status(job["id"], "succeeded", seconds=30)
+                assert s1.wait(job["id"], seconds=30)["status"] == "succeeded"  # a long poll, woken by the event
                 client.append(time.monotonic() - sent)
                 lag = psql(f"SELECT extract(epoch FROM started_at - created_at) FROM hpclab_jobs WHERE id = '{job['id']}'")
                 lags.append(float(lag[0][0]))
             figures["claim latency (created_at to started_at, database clock), median ms"] = 1000 * statistics.median(lags)
-            figures["submit to finished for a 16×16 matmul (client), median ms"] = 1000 * statistics.median(client)
+            figures["submit to finished for a 16×16 matmul (client: POST, then a long poll), median ms"] = 1000 * statistics.median(client)
             assert statistics.median(lags) < 5, lags  # a bound against a hang, not a speed claim
         latency()
 
-        @check("small jobs with 1, 2 and 3 workers (throughput)")
+        @check("small jobs with 1, 2 and 3 workers (throughput), beside one process without a database")
         def throughput():
+            # The baseline: the same 20 jobs on a server that runs them itself (SQLite, no fleet).
+            local = Server("server-local")
+            local.args = [arg for arg in local.args if not arg.startswith("postgres://") and arg != "--database"]
+            processes.append(local.start())
+            jobs, seconds = run_batch(local, 20)
+            assert all(j["status"] == "succeeded" for j in jobs)
+            figures["throughput, 20 small jobs, one process without --database (baseline), jobs/s"] = 20 / seconds
+            local.stop()
             for count, worker in ((1, None), (2, b), (3, c)):
                 if worker:
                     worker.start()
@@ -427,9 +435,11 @@ def main():
         for process in processes:
             process.stop()
 
-    print("\nfleet figures (this machine, debug build; reported, not asserted):")
+    print("\nfleet figures (this machine, this build; reported, not asserted):")
+    baseline = figures.get("throughput, 20 small jobs, one process without --database (baseline), jobs/s")
     for name, value in figures.items():
-        print(f"  {name}: {value:.3g}")
+        ratio = f" ({value / baseline:.2f}× the one-process baseline)" if baseline and "worker(s)" in name else ""
+        print(f"  {name}: {value:.3g}{ratio}")
     failed = [name for name, error in RESULTS if error]
     print(f"\nfleet: {len(RESULTS) - len(failed)} passed, {len(failed)} failed")
     if failed:
