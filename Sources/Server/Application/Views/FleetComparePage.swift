@@ -15,16 +15,25 @@ struct FleetComparePage {
     ).response { main in
       main.element("h1", text: "\(kind) on \(jobs.count) workers")
       let finished = jobs.filter(\.status.isFinished).count
-      main.element(
-        "p", ["class": "lead"],
-        text: "\(finished) of \(jobs.count) finished. Each ran alone on its device (the fleet leases one job per device); reload for the rest.")
+      main.element("p", ["class": "lead"]) { p in
+        p.text(
+          "\(finished) of \(jobs.count) finished; reload for the rest. Each job held its device's lease: no other fleet job ran on that device meanwhile (work outside the fleet, or two workers given different --host-id on one machine, can still share it).")
+        let succeeded = jobs.filter { $0.status == .succeeded }
+        if succeeded.count >= 2 {
+          p.text(" ")
+          p.link(
+            "/compare?a=\(succeeded[0].id)&b=\(succeeded[1].id)",
+            text: "Test the first two runs repeat by repeat")
+          p.text(".")
+        }
+      }
       main.element("table") { table in
         table.element("tr") { row in
           row.element("th", text: "")
           for job in jobs {
             row.element("th", ["scope": "col"]) { cell in
               cell.link("/jobs/\(job.id)", text: job.placement?.worker ?? job.id)
-              cell.element("br", text: "")
+              cell.void("br", [:])
               cell.element("span", ["class": "small"], text: job.placement?.device ?? job.placement?.lane ?? "not yet claimed")
             }
           }
