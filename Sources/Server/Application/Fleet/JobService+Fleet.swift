@@ -135,18 +135,7 @@ extension JobService {
     let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
     while true {
       hub.open(job: id)
-      let subscription = hub.subscribe(job: id, after: Int.max)
-      let remaining = ContinuousClock.now.duration(to: deadline)
-      if let stream = subscription.stream, remaining > .zero {
-        await withTaskGroup(of: Void.self) { group in
-          group.addTask {
-            for await event in stream where event.isFinal { break }
-          }
-          group.addTask { try? await Task.sleep(for: min(remaining, .milliseconds(500))) }
-          await group.next()
-          group.cancelAll()
-        }
-      }
+      await finalEvent(of: id, within: min(ContinuousClock.now.duration(to: deadline), .milliseconds(500)))
       try Task.checkCancellation()
       let job = try await job(id)
       if job.status.isFinished || ContinuousClock.now >= deadline { return job }

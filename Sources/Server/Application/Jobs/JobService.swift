@@ -310,19 +310,23 @@ final class JobService: Sendable {
     let current = try await job(id)
     guard !current.status.isFinished, seconds > 0 else { return current }
     if fleet != nil { return try await waitForFleetJob(id, seconds: seconds) }
-    let subscription = hub.subscribe(job: id, after: Int.max)
-    if let stream = subscription.stream {
-      await withTaskGroup(of: Void.self) { group in
-        group.addTask {
-          for await event in stream where event.isFinal { break }
-        }
-        group.addTask { try? await Task.sleep(for: .milliseconds(Int(seconds * 1000))) }
-        await group.next()
-        group.cancelAll()
-      }
-    }
+    await finalEvent(of: id, within: .milliseconds(Int(seconds * 1000)))
     try Task.checkCancellation()
     return try await job(id)
+  }
+
+  /// Returns at the job's final event in this process's hub, or after `limit`, whichever is first
+  /// (at once when its channel has ended or is unknown).
+  func finalEvent(of id: String, within limit: Duration) async {
+    guard limit > .zero, let stream = hub.subscribe(job: id, after: Int.max).stream else { return }
+    await withTaskGroup(of: Void.self) { group in
+      group.addTask {
+        for await event in stream where event.isFinal { break }
+      }
+      group.addTask { try? await Task.sleep(for: limit) }
+      await group.next()
+      group.cancelAll()
+    }
   }
 
   /// Cancels a queued job at once and signals a running one; waits up to about a second for a
